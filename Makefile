@@ -1,0 +1,49 @@
+# The README's commands. `make demo` serves the platform with demo content; `make test` runs the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CX := $(VENV)/bin/cityexchange
+PYTEST := $(VENV)/bin/pytest
+PG_URL ?= postgres://postgres@localhost:5432/cityexchange
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+export CITYEXCHANGE_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: demo test test-sqlite test-postgres lint messages browser bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Compiled message catalogues are build output (git-ignored); msgfmt comes with Debian's gettext.
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || (apt-get install -y -qq gettext >/dev/null)
+	cd src/cityexchange && ../../$(CX) compilemessages --ignore '.venv' -v 0
+
+demo: messages
+	DEBUG=$${DEBUG:-true} $(CX) init --demo
+	DEBUG=$${DEBUG:-true} $(CX) serve 127.0.0.1:8000
+
+# Debian's chromium for the browser tests and the Noto fonts every script of the content needs.
+browser:
+	@test -x /usr/bin/chromium && fc-list | grep -q NotoSansCJK && fc-list | grep -q NotoSansDevanagari || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-cjk >/dev/null)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy src
+
+test: messages browser lint test-sqlite test-postgres
+
+test-sqlite: messages
+	$(PYTEST) -n 2 -q
+
+# The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path).
+test-postgres: messages
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e"
+
+bench: $(VENV)/.installed
+	PYTHONPATH=src $(PY) benchmarks/registry.py
+
+clean:
+	rm -rf $(VENV) var build dist

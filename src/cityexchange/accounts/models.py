@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cityexchange.core.models import TimeStamped
+
+
+class User(AbstractUser):
+    """A person. Their cities and roles are `CityRole` rows; the secretariat is a flag the secretariat grants."""
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    display_name = models.CharField(_("name"), max_length=150, blank=True)
+    is_secretariat = models.BooleanField(
+        _("secretariat"), default=False, help_text=_("Staff of the association's secretariat.")
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email or self.username
+
+
+class CityRole(TimeStamped):
+    """A user's role in one city's team."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        OFFICER = "officer", _("Officer")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="city_roles", verbose_name=_("user"))
+    city = models.ForeignKey("registry.City", on_delete=models.CASCADE, related_name="team", verbose_name=_("city"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("city role")
+        verbose_name_plural = _("city roles")
+        constraints = [models.UniqueConstraint(fields=["user", "city"], name="one_role_per_user_and_city")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.city}"
+
+
+class Invitation(TimeStamped):
+    """An invitation sent by a coordinator to join the city's team. The token is stored hashed."""
+
+    city = models.ForeignKey("registry.City", on_delete=models.CASCADE, verbose_name=_("city"))
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=CityRole.Role.choices, default=CityRole.Role.OFFICER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.city}"
+
+
+class ApiToken(TimeStamped):
+    """A personal API token. Only a SHA-256 hash is stored; the plain token is shown once, at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,186 @@
+"""The one write path for users, city teams, invitations and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityexchange.core.audit import audit
+from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, require
+
+from .models import ApiToken, CityRole, Invitation, User
+from .permissions import can_manage_team, is_secretariat
+from .tokens import hash_token, looks_like_token, new_token
+
+
+def _clean_email(email: str, field: str = "email") -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(_("Enter a valid e-mail address."), field=field) from exc
+    return email
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, display_name: str = "", language: str = "") -> User:
+    email = _clean_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    user = User(username=email, email=email, display_name=display_name.strip(), preferred_language=language)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save()
+    audit(user, "user.register", user, after={"email": email})
+    return user
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: Any, city: Any, email: str, role: str = CityRole.Role.OFFICER
+) -> tuple[Invitation, str]:
+    """Invite someone to the city's team. Returns the invitation and its plain token (sent by e-mail only)."""
+    require(can_manage_team(actor, city.pk), _("Only the coordinator of %(city)s can invite.") % {"city": city})
+    email = _clean_email(email)
+    if role not in CityRole.Role.values:
+        raise InvalidInput(_("Unknown role."), field="role")
+    if CityRole.objects.filter(city=city, user__email__iexact=email).exists():
+        raise Conflict(
+            _("%(email)s is already on the team of %(city)s.") % {"email": email, "city": city}, field="email"
+        )
+    now = timezone.now()
+    if Invitation.objects.filter(
+        city=city, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).exists():
+        raise Conflict(
+            _("%(email)s has already been invited and has not answered yet.") % {"email": email}, field="email"
+        )
+    token = new_token()
+    invitation = Invitation.objects.create(
+        city=city,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    audit(actor, "invitation.create", invitation, after={"email": email, "role": role, "city": city.pk})
+    link = settings.SITE_URL + reverse("accounts:invitation", kwargs={"token": token})
+    transaction.on_commit(
+        lambda: send_mail(
+            _("You are invited to the team of %(city)s") % {"city": city},
+            _("%(who)s invites you to work for %(city)s on the exchange platform. Accept here: %(link)s")
+            % {"who": actor, "city": city, "link": link},
+            None,
+            [email],
+        )
+    )
+    return invitation, token
+
+
+def invitation_by_token(token: str) -> Invitation:
+    if not looks_like_token(token):
+        raise NotFound(_("This invitation link is not valid."))
+    invitation = Invitation.objects.select_related("city").filter(token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise NotFound(_("This invitation link is not valid."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, actor: Any, token: str) -> CityRole:
+    invitation = invitation_by_token(token)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise InvalidTransition(_("This invitation has already been used or withdrawn."))
+    if invitation.expires_at <= timezone.now():
+        raise InvalidTransition(_("This invitation has expired; ask the coordinator for a new one."))
+    if actor.email.lower() != invitation.email.lower():
+        raise PermissionDenied(_("This invitation was sent to another e-mail address."))
+    role, _created = CityRole.objects.get_or_create(
+        user=actor, city=invitation.city, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit(actor, "invitation.accept", invitation, after={"role": role.role})
+    return role
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+    require(can_manage_team(actor, invitation.city_id), _("Only the city's coordinator can withdraw an invitation."))
+    if invitation.accepted_at or invitation.revoked_at:
+        raise InvalidTransition(_("This invitation has already been used or withdrawn."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    audit(actor, "invitation.revoke", invitation)
+    return invitation
+
+
+@transaction.atomic
+def city_role_grant(*, actor: Any, city: Any, user: User, role: str) -> CityRole:
+    """Directly give a user a role (the secretariat, or the registry when it approves an application)."""
+    require(is_secretariat(actor), _("Only the secretariat can assign roles directly."))
+    obj, created = CityRole.objects.update_or_create(user=user, city=city, defaults={"role": role})
+    audit(actor, "city_role.grant", obj, after={"role": role, "created": created})
+    return obj
+
+
+@transaction.atomic
+def city_role_remove(*, actor: Any, city_role: CityRole) -> None:
+    require(can_manage_team(actor, city_role.city_id), _("Only the city's coordinator can remove team members."))
+    if city_role.user_id == actor.pk and city_role.role == CityRole.Role.COORDINATOR:
+        raise InvalidTransition(_("A coordinator cannot remove themselves; ask the secretariat."))
+    audit(actor, "city_role.remove", city_role, before={"user": city_role.user_id, "role": city_role.role})
+    city_role.delete()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Give the token a name so you can recognise it later."), field="name")
+    if len(name) > 100:
+        raise InvalidInput(_("The name is too long (100 characters at most)."), field="name")
+    token = new_token()
+    obj = ApiToken.objects.create(user=actor, name=name, prefix=token[:10], token_hash=hash_token(token))
+    audit(actor, "api_token.create", obj)
+    return obj, token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    require(token.user_id == actor.pk or is_secretariat(actor), _("This token belongs to someone else."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit(actor, "api_token.revoke", token)
+    return token
+
+
+def api_token_authenticate(plain: str) -> User | None:
+    """The active user a token belongs to, or None. Updates last use at most once a minute to spare writes."""
+    if not looks_like_token(plain):
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=hash_token(plain), revoked_at__isnull=True).first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
+from cityexchange.core.views import actor, apply_error, posted_id
+from cityexchange.registry.selectors import get_city
+
+from . import services
+from .forms import InviteForm, LoginForm, SignupForm, TokenForm
+from .models import ApiToken, CityRole, Invitation
+from .permissions import can_manage_team
+
+
+class Login(LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+                language=request.LANGUAGE_CODE,
+            )
+        except DomainError as exc:
+            apply_error(request, form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            next_url = request.GET.get("next", "")
+            return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "registry:home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    inv = services.invitation_by_token(token)
+    if request.method == "POST":
+        if not actor(request).is_authenticated:
+            return redirect(f"{request.path}")
+        try:
+            role = services.invitation_accept(actor=actor(request), token=token)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("You are now on the team of %(city)s.") % {"city": role.city})
+            return redirect("registry:city", city_id=role.city_id)
+    usable = inv.accepted_at is None and inv.revoked_at is None and inv.expires_at > timezone.now()
+    return render(request, "accounts/invitation.html", {"invitation": inv, "usable": usable, "token": token})
+
+
+def team_page(request: HttpRequest, city_id: int) -> HttpResponse:
+    city = get_city(city_id)
+    if not can_manage_team(actor(request), city.pk):
+        if not actor(request).is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the coordinator of %(city)s can manage its team.") % {"city": city})
+    form = InviteForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "invite")
+        try:
+            if action == "invite" and form.is_valid():
+                services.invitation_create(
+                    actor=actor(request), city=city, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+                )
+                messages.success(
+                    request, _("The invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                )
+                return redirect("registry:team", city_id=city.pk)
+            if action == "revoke":
+                inv = Invitation.objects.filter(city=city, pk=posted_id(request, "invitation")).first()
+                if inv is None:
+                    raise NotFound(_("There is no such invitation."))
+                services.invitation_revoke(actor=actor(request), invitation=inv)
+                return redirect("registry:team", city_id=city.pk)
+            if action == "remove":
+                role = CityRole.objects.filter(city=city, pk=posted_id(request, "role")).first()
+                if role is None:
+                    raise NotFound(_("There is no such team member."))
+                services.city_role_remove(actor=actor(request), city_role=role)
+                return redirect("registry:team", city_id=city.pk)
+        except DomainError as exc:
+            apply_error(request, form if action == "invite" else None, exc)
+    context = {
+        "city": city,
+        "form": form,
+        "roles": CityRole.objects.filter(city=city).select_related("user"),
+        "invitations": Invitation.objects.filter(city=city, accepted_at__isnull=True, revoked_at__isnull=True),
+    }
+    return render(request, "accounts/team.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created = services.api_token_create(actor=actor(request), name=form.cleaned_data["name"])
+        except DomainError as exc:
+            apply_error(request, form, exc)
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "created": created, "tokens": ApiToken.objects.filter(user=actor(request))},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id, user=actor(request)).first()
+    if token is None:
+        raise NotFound(_("There is no such token."))
+    services.api_token_revoke(actor=actor(request), token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    roles = CityRole.objects.filter(user=actor(request)).select_related("city", "city__country", "city__membership")
+    return render(request, "accounts/profile.html", {"roles": roles})

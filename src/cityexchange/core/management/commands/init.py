@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Set up a site: migrate, load the reference data, then (with --demo) demo content and the search index."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--demo", action="store_true", help="Also load the demo content and print its logins.")
+        parser.add_argument("--countries", default="", help="Only load cities of these ISO codes (comma-separated).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database migrated.")
+        call_command("load_reference", countries=options["countries"], stdout=self.stdout)
+        if not options["demo"]:
+            return
+        # Each app may ship `demo.py` with `load(stdout)`; apps load in INSTALLED_APPS order, so a later app can
+        # rely on an earlier app's demo content. Every loader is idempotent.
+        logins: list[tuple[str, str, str]] = []
+        for config in apps.get_app_configs():
+            if not config.name.startswith("cityexchange."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            logins.extend(module.load(self.stdout) or [])
+        if logins:
+            self.stdout.write(self.style.SUCCESS("\nDemo logins (e-mail / password / role):"))
+            for email, password, role in logins:
+                self.stdout.write(f"  {email:<44} {password:<16} {role}")

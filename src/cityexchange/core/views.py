@@ -1,0 +1,39 @@
+"""Helpers shared by page views: turning domain errors into form errors and messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+
+from .errors import DomainError
+
+
+def apply_error(request: HttpRequest, form: forms.Form | None, exc: DomainError) -> None:
+    """Show a service's error next to the field it names, or at the top of the page."""
+    if form is not None and exc.field and exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    elif form is not None:
+        form.add_error(None, exc.message)
+    else:
+        messages.error(request, exc.message)
+
+
+def querydict_without(request: HttpRequest, *keys: str) -> str:
+    params: Any = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return str(params.urlencode())
+
+
+def actor(request: HttpRequest) -> Any:
+    """The signed-in user as the services' `actor` (views reach here only after login checks)."""
+    return request.user
+
+
+def posted_id(request: HttpRequest, name: str) -> int:
+    """An id from a POSTed form field; 0 (matches nothing) when missing or not a number, never an error page."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0

@@ -1,0 +1,33 @@
+"""Names of countries and languages in the active UI language, from babel's CLDR data (offline)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from django.utils.translation import get_language, to_locale
+
+
+@lru_cache(maxsize=32)
+def _locale(lang: str) -> Locale | None:
+    try:
+        return Locale.parse(to_locale(lang))
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse(lang.split("-")[0])
+        except (UnknownLocaleError, ValueError):
+            return None
+
+
+def country_name(iso2: str, fallback: str, lang: str | None = None) -> str:
+    locale = _locale(lang or get_language() or "en")
+    if locale is None:
+        return fallback
+    return locale.territories.get(iso2.upper(), fallback)
+
+
+def language_name(code: str, lang: str | None = None) -> str:
+    locale = _locale(lang or get_language() or "en")
+    if locale is None:
+        return code
+    return locale.languages.get(code, code)

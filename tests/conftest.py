@@ -1,0 +1,85 @@
+"""Fixtures shared by every app's tests: reference data, cities, members and people in each role."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Hashing strength is not under test; MD5 keeps user creation fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference(db: Any) -> None:
+    """Association, bloc statuses, sectors, languages and every country (no cities: tests make their own)."""
+    from cityexchange.registry.reference import LoadReport, load_countries, load_taxonomies
+
+    report = LoadReport()
+    load_taxonomies(report)
+    load_countries(report)
+
+
+@pytest.fixture
+def secretariat(reference: None) -> Any:
+    from tests.registry.factories import UserFactory
+
+    return UserFactory(is_secretariat=True, display_name="Secretariat")
+
+
+@pytest.fixture
+def kazan(reference: None) -> Any:
+    from tests.registry.factories import MemberCityFactory
+
+    return MemberCityFactory(
+        name="Kazan",
+        country_id="RU",
+        population=1_243_500,
+        latitude=55.79,
+        longitude=49.12,
+        alternate_names=["Казань", "喀山", "Qazan", "قازان", "काज़ान"],
+        timezone="Europe/Moscow",
+    )
+
+
+@pytest.fixture
+def sao_paulo(reference: None) -> Any:
+    from tests.registry.factories import MemberCityFactory
+
+    return MemberCityFactory(
+        name="São Paulo",
+        country_id="BR",
+        population=10_021_295,
+        latitude=-23.55,
+        longitude=-46.63,
+        alternate_names=["Сан-Паулу", "圣保罗"],
+        timezone="America/Sao_Paulo",
+    )
+
+
+@pytest.fixture
+def kazan_coordinator(kazan: Any) -> Any:
+    from tests.registry.factories import CityRoleFactory
+
+    return CityRoleFactory(city=kazan, role="coordinator").user
+
+
+@pytest.fixture
+def kazan_officer(kazan: Any) -> Any:
+    from tests.registry.factories import CityRoleFactory
+
+    return CityRoleFactory(city=kazan, role="officer").user
+
+
+@pytest.fixture
+def sao_paulo_coordinator(sao_paulo: Any) -> Any:
+    from tests.registry.factories import CityRoleFactory
+
+    return CityRoleFactory(city=sao_paulo, role="coordinator").user
