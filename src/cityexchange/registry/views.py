@@ -14,6 +14,7 @@ from cityexchange.core.errors import DomainError, InvalidInput, NotFound, Permis
 from cityexchange.core.views import actor, apply_error, querydict_without
 
 from . import selectors, services
+from .city_page import city_sections
 from .forms import ApplicationForm, CityProfileForm, DirectoryForm, ReasonForm
 from .models import BlocStatus, Membership, MembershipApplication
 
@@ -68,6 +69,7 @@ def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
         "can_manage": can_manage_team(actor(request), city.pk),
         "is_secretariat": is_secretariat(actor(request)),
         "names_sample": city.alternate_names[:40],
+        "sections": city_sections(request, city),
     }
     return render(request, "registry/city_detail.html", context)
 
