@@ -25,7 +25,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 # A development key is acceptable only while DEBUG is on; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-key-change-me-" + "x" * 40)
+SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-development-key-set-SECRET_KEY-in-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
