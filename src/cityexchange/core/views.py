@@ -37,3 +37,13 @@ def posted_id(request: HttpRequest, name: str) -> int:
     """An id from a POSTed form field; 0 (matches nothing) when missing or not a number, never an error page."""
     value = request.POST.get(name, "")
     return int(value) if value.isdigit() else 0
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The posted `next` address when it stays on this site, else the default (no open redirects)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default

@@ -1,0 +1,67 @@
+"""Alerts: a new or changed published practice is checked against every standing search once.
+
+An alert fires when the practice ranks among the top `ALERT_TOP_K` results of the alert's query (its challenge's
+text, or the saved search with its filters). Rank, not a score threshold, because fused scores have no fixed
+scale across languages. `AlertHit` is unique per (alert, practice): each alert fires once per practice, however
+often the practice is re-indexed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from cityexchange.practices.models import Practice
+
+from .documents import practice_key
+from .models import Alert, AlertHit
+from .store import get_index
+
+ALERT_TOP_K = 5
+
+
+def alert_query(alert: Alert) -> tuple[str, str | None]:
+    if alert.challenge_id:
+        challenge = alert.challenge
+        assert challenge is not None
+        lang, text = challenge.searchable_text()
+        return f"{challenge.title}\n{text}", lang
+    return alert.query, None
+
+
+def fire_alerts_for(practice_id: int) -> list[AlertHit]:
+    practice = Practice.objects.filter(pk=practice_id, status=Practice.Status.PUBLISHED).select_related("city").first()
+    if practice is None:
+        return []
+    index = get_index()
+    key = practice_key(practice_id)
+    fired = []
+    alerts = Alert.objects.filter(active=True).exclude(city_id=practice.city_id).exclude(hits__practice_id=practice_id)
+    for alert in alerts.select_related("challenge", "user"):
+        query, lang = alert_query(alert)
+        hits = index.search(query, lang=lang, filters=alert.filters or None, k=ALERT_TOP_K)
+        match = next((h for h in hits if h.id == key), None)
+        if match is None:
+            continue
+        try:
+            with transaction.atomic():
+                hit = AlertHit.objects.create(alert=alert, practice=practice, score=match.score)
+        except IntegrityError:  # a concurrent task fired it already
+            continue
+        fired.append(hit)
+        _notify(alert, practice)
+    return fired
+
+
+def _notify(alert: Alert, practice: Practice) -> None:
+    with override(alert.user.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("New practice for your alert: %(title)s") % {"title": practice.title}
+        body = _("%(city)s published a practice that matches “%(alert)s”: %(url)s") % {
+            "city": practice.city.name,
+            "alert": str(alert),
+            "url": f"{settings.SITE_URL}/en/practices/{practice.pk}/",
+        }
+    transaction.on_commit(lambda: send_mail(subject, body, None, [alert.user.email]))

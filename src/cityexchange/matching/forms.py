@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cityexchange.practices.models import Practice
+from cityexchange.registry.models import Country, Language, Sector
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search in any language"), max_length=300, required=False)
+    sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector"), required=False, to_field_name="code")
+    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False)
+    maturity = forms.ChoiceField(label=_("Maturity"), required=False, choices=[("", "—"), *Practice.Maturity.choices])
+    sdg = forms.TypedChoiceField(
+        label=_("SDG"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(i, str(i)) for i in range(1, 18)]],
+    )
+    language = forms.ModelChoiceField(Language.objects.all(), label=_("Written in"), required=False)
+
+    def engine_filters(self) -> dict[str, object]:
+        data = self.cleaned_data
+        filters: dict[str, object] = {}
+        if data.get("sector"):
+            filters["sectors"] = data["sector"].code
+        if data.get("country"):
+            filters["country"] = data["country"].pk
+        if data.get("maturity"):
+            filters["maturity"] = data["maturity"]
+        if data.get("sdg"):
+            filters["sdgs"] = data["sdg"]
+        if data.get("language"):
+            filters["language"] = data["language"].pk
+        return filters
+
+
+class AlertForm(forms.Form):
+    query = forms.CharField(label=_("Search text"), max_length=300, required=False)

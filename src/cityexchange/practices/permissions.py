@@ -1,0 +1,22 @@
+"""Who may do what with practices. Visibility itself lives in the queries (selectors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cityexchange.accounts.permissions import is_officer, is_secretariat
+
+from .models import Practice
+
+
+def can_create_for(user: Any, city_id: int) -> bool:
+    return is_secretariat(user) or is_officer(user, city_id)
+
+
+def can_edit(user: Any, practice: Practice) -> bool:
+    """Officers (and coordinators) of the owning city; the secretariat too, so it can correct before publishing."""
+    return is_secretariat(user) or is_officer(user, practice.city_id)
+
+
+def can_moderate(user: Any) -> bool:
+    return is_secretariat(user)

@@ -1,0 +1,209 @@
+"""Reads of practices with visibility applied: published for everyone, everything of one's own city, and
+everything for the secretariat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.registry.models import City, Country, Language, Sector
+
+from .models import Practice, PracticeGoal, PracticeTranslation
+from .permissions import can_edit, can_moderate
+
+S = Practice.Status
+MAX_ID = 2**63 - 1
+SORTS = {
+    "newest": ["-published_at", "-updated_at", "-id"],
+    "oldest": ["published_at", "updated_at", "id"],
+    "title": ["title", "id"],
+    "city": ["city__name", "title", "id"],
+    "updated": ["-updated_at", "-id"],
+}
+ACTIONS = ("view", "edit", "moderate")
+
+
+def practices_visible_to(user: Any) -> QuerySet[Practice]:
+    qs = Practice.objects.select_related("city", "city__country", "language")
+    if is_secretariat(user):
+        return qs
+    published = Q(status=S.PUBLISHED)
+    if not getattr(user, "is_authenticated", False):
+        return qs.filter(published)
+    return qs.filter(published | Q(city_id__in=user_city_ids(user)))
+
+
+def get_practice_for(user: Any, practice_id: Any, action: str = "view") -> Practice:
+    """The practice if `user` may see it (else NotFound) and may do `action` to it (else PermissionDenied)."""
+    if action not in ACTIONS:
+        raise ValueError(action)
+    try:
+        pk = int(practice_id)
+    except (TypeError, ValueError):
+        pk = 0
+    practice = practices_visible_to(user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if practice is None:
+        raise NotFound(_("There is no such practice, or you may not see it."))
+    if action == "edit" and not can_edit(user, practice):
+        raise PermissionDenied(_("Only officers of %(city)s can change this practice.") % {"city": practice.city})
+    if action == "moderate" and not can_moderate(user):
+        raise PermissionDenied(_("Only the secretariat can review practices."))
+    return practice
+
+
+@dataclass
+class PracticeFilters:
+    q: str = ""
+    sector: str = ""
+    country: str = ""
+    maturity: str = ""
+    language: str = ""
+    sdg: str = ""
+    city: str = ""
+    status: str = ""
+    sort: str = "newest"
+
+
+def validate_filters(f: PracticeFilters) -> PracticeFilters:
+    """Unknown values are an error naming the filter, never a silently empty or widened list."""
+    f.q = (f.q or "").strip()
+    if len(f.q) > 100:
+        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
+    if f.sector and not Sector.objects.filter(code=f.sector).exists():
+        raise InvalidInput(_("Unknown sector: %(v)s.") % {"v": f.sector[:40]}, field="sector")
+    if f.country:
+        f.country = f.country.upper()
+        if not Country.objects.filter(iso2=f.country).exists():
+            raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": f.country[:10]}, field="country")
+    if f.maturity and f.maturity not in Practice.Maturity.values:
+        raise InvalidInput(_("Unknown maturity: %(v)s.") % {"v": f.maturity[:40]}, field="maturity")
+    if f.language and not Language.objects.filter(code=f.language).exists():
+        raise InvalidInput(_("Unknown language code: %(v)s.") % {"v": f.language[:20]}, field="language")
+    if f.sdg and (not str(f.sdg).isdigit() or not 1 <= int(f.sdg) <= 17):
+        raise InvalidInput(_("An SDG is a number from 1 to 17."), field="sdg")
+    if f.city and (not str(f.city).isdigit() or int(f.city) > MAX_ID):
+        raise InvalidInput(_("Unknown city: %(v)s.") % {"v": str(f.city)[:20]}, field="city")
+    if f.status and f.status not in S.values:
+        raise InvalidInput(_("Unknown status: %(v)s.") % {"v": f.status[:20]}, field="status")
+    if f.sort not in SORTS:
+        raise InvalidInput(
+            _("Unknown sort order: %(v)s; use one of %(allowed)s.") % {"v": f.sort[:20], "allowed": ", ".join(SORTS)},
+            field="sort",
+        )
+    return f
+
+
+def practice_list(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
+    """What `user` may see, filtered and sorted. Raises InvalidInput naming a bad filter."""
+    f = validate_filters(filters)
+    qs = practices_visible_to(user)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    # Subqueries rather than joins over many-to-many rows, so no practice appears twice.
+    if f.sector:
+        qs = qs.filter(pk__in=Practice.sectors.through.objects.filter(sector__code=f.sector).values("practice_id"))
+    if f.country:
+        qs = qs.filter(city__country_id=f.country)
+    if f.maturity:
+        qs = qs.filter(maturity=f.maturity)
+    if f.language:
+        qs = qs.filter(language_id=f.language)
+    if f.sdg:
+        qs = qs.filter(pk__in=PracticeGoal.objects.filter(goal=int(f.sdg)).values("practice_id"))
+    if f.city:
+        qs = qs.filter(city_id=int(f.city))
+    if f.q:
+        qs = qs.filter(
+            Q(title__icontains=f.q)
+            | Q(summary__icontains=f.q)
+            | Q(city__name__icontains=f.q)
+            | Q(pk__in=PracticeTranslation.objects.filter(title__icontains=f.q).values("practice_id"))
+        )
+    return qs.order_by(*SORTS[f.sort])
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+def _counts(base: QuerySet[Practice], key: str) -> list[tuple[Any, int]]:
+    rows = base.values_list(key).annotate(n=Count("pk", distinct=True)).order_by("-n", key)
+    return [(value, n) for value, n in rows if value is not None]
+
+
+def practice_facets(qs: QuerySet[Practice]) -> dict[str, list[Facet]]:
+    """Counts per value of each facet over the current result (sector, country, maturity, language, SDG)."""
+    base = Practice.objects.filter(pk__in=qs.order_by().values("pk"))
+    sectors = {s.code: s.label for s in Sector.objects.all()}
+    countries = {c.iso2: c.label for c in Country.objects.filter(cities__practices__in=base).distinct()}
+    maturities = dict(Practice.Maturity.choices)
+    languages = dict(Language.objects.values_list("code", "native_name"))
+
+    def facet(key: str, labels: dict[Any, Any]) -> list[Facet]:
+        return [Facet(str(v), str(labels[v]), n) for v, n in _counts(base, key) if v in labels]
+
+    goals = {g: _("SDG %(n)s") % {"n": g} for g in range(1, 18)}
+    return {
+        "sector": facet("sectors__code", sectors),
+        "country": facet("city__country_id", countries),
+        "maturity": facet("maturity", maturities),
+        "language": facet("language_id", languages),
+        "sdg": sorted(facet("goals__goal", goals), key=lambda f: int(f.value)),
+    }
+
+
+def with_details(qs: QuerySet[Practice]) -> QuerySet[Practice]:
+    return qs.prefetch_related("sectors", "goals", "indicators", "translations", "attachments")
+
+
+def moderation_queue(user: Any) -> QuerySet[Practice]:
+    if not can_moderate(user):
+        raise PermissionDenied(_("Only the secretariat reviews practices."))
+    return practices_visible_to(user).filter(status=S.SUBMITTED).order_by("submitted_at", "id")
+
+
+def officer_cities(user: Any) -> QuerySet[City]:
+    """The member cities `user` works for (where they may create practices and challenges)."""
+    return City.objects.filter(pk__in=user_city_ids(user)).select_related("country").order_by("name")
+
+
+def city_practices(user: Any, city: City) -> dict[str, list[Practice]]:
+    """The city's practices `user` may see, grouped by status (for the dashboard)."""
+    grouped: dict[str, list[Practice]] = {s: [] for s in S.values}
+    for p in practices_visible_to(user).filter(city=city).order_by("-updated_at"):
+        grouped[p.status].append(p)
+    return grouped
+
+
+@dataclass(frozen=True)
+class SearchableText:
+    """A practice's text in its own language, and the human translations of its title and summary."""
+
+    practice_id: int
+    language: str
+    title: str
+    text: str
+    translations: dict[str, str]
+
+
+def practice_searchable_text(practice: Practice) -> SearchableText:
+    language, text = practice.searchable_text()
+    return SearchableText(
+        practice_id=practice.pk,
+        language=language,
+        title=practice.title,
+        text=text,
+        translations={t.language_id: f"{t.title}\n\n{t.summary}" for t in practice.translations.all()},
+    )
+
+
+def published_practices() -> QuerySet[Practice]:
+    return Practice.objects.filter(status=S.PUBLISHED).select_related("city", "language")

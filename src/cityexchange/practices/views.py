@@ -1,0 +1,319 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cityexchange.accounts.permissions import is_secretariat
+from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.views import actor, apply_error, querydict_without
+from cityexchange.registry.models import City
+
+from . import selectors, services
+from .document import practice_document
+from .forms import (
+    AttachmentForm,
+    FilterForm,
+    IndicatorFormSet,
+    PracticeForm,
+    ReturnForm,
+    TranslationForm,
+    indicator_rows,
+    show_errors,
+)
+from .importer import export_practices
+from .models import Practice
+from .permissions import can_edit, can_moderate
+from .reading import InvalidDocument
+
+FACETS = ("sector", "country", "maturity", "language", "sdg")
+
+
+def _filters(request: HttpRequest, **fixed: str) -> selectors.PracticeFilters:
+    g = request.GET
+    return selectors.PracticeFilters(
+        q=g.get("q", "")[:200],
+        sector=g.get("sector", ""),
+        country=g.get("country", ""),
+        maturity=g.get("maturity", ""),
+        language=g.get("language", ""),
+        sdg=g.get("sdg", ""),
+        city=g.get("city", ""),
+        status=fixed.get("status", g.get("status", "")),
+        sort=g.get("sort", "") or "newest",
+    )
+
+
+def practice_list(request: HttpRequest) -> HttpResponse:
+    error = None
+    filters = _filters(request)
+    try:
+        qs = selectors.practice_list(actor(request), filters)
+    except DomainError as exc:
+        error = exc
+        filters = selectors.PracticeFilters()
+        qs = selectors.practice_list(actor(request), filters)
+    page = Paginator(qs.prefetch_related("sectors"), 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "error": error,
+        "filters": filters,
+        "facets": selectors.practice_facets(qs),
+        "form": FilterForm(request.GET or None),
+        "query": querydict_without(request, "page"),
+        "facet_links": {f: querydict_without(request, f, "page") for f in FACETS},
+        "export_query": querydict_without(request, "page", "sort", "status"),
+    }
+    template = "practices/_results.html" if request.headers.get("HX-Request") else "practices/list.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    """Published practices (the list's filters apply) as CSV or JSON in the import format."""
+    fmt = request.GET.get("format", "json")
+    if fmt not in ("csv", "json"):
+        raise InvalidInput(_("Unknown format: %(v)s; use csv or json.") % {"v": fmt[:10]}, field="format")
+    filters = _filters(request, status=Practice.Status.PUBLISHED)
+    filters.sort = "newest"
+    body = export_practices(selectors.practice_list(actor(request), filters), fmt)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
+    response["Content-Disposition"] = f'attachment; filename="practices-{stamp}.{fmt}"'
+    return response
+
+
+def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
+    user = actor(request)
+    practice = selectors.get_practice_for(user, practice_id)
+    practice = selectors.with_details(Practice.objects.filter(pk=practice.pk)).select_related(
+        "city", "city__country", "language"
+    )[0]
+    editable = can_edit(user, practice) and practice.status != Practice.Status.ARCHIVED
+    return render(
+        request,
+        "practices/detail.html",
+        {
+            "practice": practice,
+            "can_edit": editable,
+            "can_moderate": can_moderate(user),
+            "show_contact": user.is_authenticated,
+            "translation_form": TranslationForm() if editable else None,
+            "attachment_form": AttachmentForm() if editable else None,
+            "return_form": ReturnForm() if can_moderate(user) else None,
+        },
+    )
+
+
+def _save_form(request: HttpRequest, practice: Practice | None, cities: Any) -> HttpResponse:
+    user = actor(request)
+    if practice is not None:
+        initial: dict[str, Any] = PracticeForm.initial_from(practice_document(practice))
+        initial_rows = [
+            {k: i.get(k) for k in ("name", "baseline", "achieved", "unit", "year")}
+            for i in practice_document(practice)["indicators"]
+        ]
+    else:
+        initial = {"language": (request.LANGUAGE_CODE or "en").split("-")[0], "currency": "USD"}
+        if cities is not None and cities.count() == 1:
+            initial["city"] = cities.first()
+        initial_rows = []
+    data = request.POST if request.method == "POST" else None
+    form = PracticeForm(data, initial=initial, cities=cities)
+    formset = IndicatorFormSet(data, initial=initial_rows, prefix="ind")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        doc = form.to_document(indicator_rows(formset))
+        try:
+            if practice is None:
+                saved = services.practice_create(actor=user, city=form.cleaned_data["city"], data=doc)
+                messages.success(request, _("The draft was saved. Submit it for review when it is ready."))
+            else:
+                saved = services.practice_update(actor=user, practice=practice, data=doc)
+                messages.success(request, _("The practice was saved."))
+        except InvalidDocument as exc:
+            show_errors(form, formset, exc.errors)
+        except DomainError as exc:
+            apply_error(request, form, exc)
+        else:
+            return redirect("practices:detail", practice_id=saved.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "practices/form.html", {"form": form, "formset": formset, "practice": practice}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    user = actor(request)
+    if is_secretariat(user):
+        cities = City.objects.filter(membership__status="active").order_by("name")
+    else:
+        cities = selectors.officer_cities(user)
+    if not cities.exists():
+        raise PermissionDenied(_("Only officers of a member city can add practices."))
+    return _save_form(request, None, cities)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
+    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
+    return _save_form(request, practice, None)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, practice_id: int) -> HttpResponse:
+    user = actor(request)
+    practice = selectors.get_practice_for(user, practice_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "submit":
+            services.practice_submit(actor=user, practice=practice)
+            messages.success(request, _("Submitted to the secretariat for review."))
+        elif action == "publish":
+            services.practice_publish(actor=user, practice=practice)
+            messages.success(request, _("The practice is published."))
+        elif action == "return":
+            services.practice_return(actor=user, practice=practice, comment=request.POST.get("comment", ""))
+            messages.success(request, _("The practice was returned to the city."))
+        elif action == "archive":
+            services.practice_archive(actor=user, practice=practice)
+            messages.success(request, _("The practice is archived."))
+        else:
+            raise InvalidInput(_("Unknown action."), field="action")
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    return redirect("practices:detail", practice_id=practice.pk)
+
+
+@login_required
+def versions(request: HttpRequest, practice_id: int) -> HttpResponse:
+    user = actor(request)
+    practice = selectors.get_practice_for(user, practice_id)
+    if not (can_edit(user, practice) or can_moderate(user)):
+        raise PermissionDenied(_("Only the city's officers and the secretariat see a practice's history."))
+    history = practice.versions.select_related("actor").order_by("-number")
+    return render(request, "practices/versions.html", {"practice": practice, "versions": history})
+
+
+@login_required
+@require_POST
+def translation(request: HttpRequest, practice_id: int) -> HttpResponse:
+    user = actor(request)
+    practice = selectors.get_practice_for(user, practice_id, action="edit")
+    try:
+        if request.POST.get("action") == "delete":
+            services.practice_delete_translation(
+                actor=user, practice=practice, language=request.POST.get("language", "")
+            )
+            messages.success(request, _("The translation was removed."))
+        else:
+            services.practice_set_translation(
+                actor=user,
+                practice=practice,
+                language=request.POST.get("language", ""),
+                title=request.POST.get("title", ""),
+                summary=request.POST.get("summary", ""),
+            )
+            messages.success(request, _("The translation was saved."))
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    return redirect("practices:detail", practice_id=practice.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, practice_id: int) -> HttpResponse:
+    user = actor(request)
+    practice = selectors.get_practice_for(user, practice_id, action="edit")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput(_("Choose a file."), field="file")
+        services.practice_add_attachment(actor=user, practice=practice, upload=upload)
+        messages.success(request, _("The file was attached."))
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    return redirect("practices:detail", practice_id=practice.pk)
+
+
+def _attachment(request: HttpRequest, practice_id: int, attachment_id: int, action: str) -> Any:
+    practice = selectors.get_practice_for(actor(request), practice_id, action=action)
+    attachment = practice.attachments.filter(pk=attachment_id if attachment_id <= selectors.MAX_ID else 0).first()
+    if attachment is None:
+        raise NotFound(_("There is no such attachment."))
+    return attachment
+
+
+def attachment_download(request: HttpRequest, practice_id: int, attachment_id: int) -> FileResponse:
+    attachment = _attachment(request, practice_id, attachment_id, "view")
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise NotFound(_("The file is missing from storage.")) from exc
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.kind == "pdf",
+        filename=attachment.original_name,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, practice_id: int, attachment_id: int) -> HttpResponse:
+    attachment = _attachment(request, practice_id, attachment_id, "edit")
+    services.practice_delete_attachment(actor=actor(request), attachment=attachment)
+    messages.success(request, _("The attachment was removed."))
+    return redirect("practices:detail", practice_id=practice_id)
+
+
+@login_required
+def my_city(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a city the user works for: its practices by status and its challenges."""
+    from cityexchange.challenges.selectors import city_challenges
+
+    user = actor(request)
+    cities = list(selectors.officer_cities(user))
+    if not cities:
+        raise PermissionDenied(_("Your account does not work for a member city yet."))
+    wanted = request.GET.get("city", "")
+    city = next((c for c in cities if str(c.pk) == wanted), cities[0])
+    if wanted and str(city.pk) != wanted:
+        raise NotFound(_("You do not work for this city."))
+    grouped = selectors.city_practices(user, city)
+    S = Practice.Status
+    groups = [
+        (S.RETURNED, S.RETURNED.label, grouped[S.RETURNED]),
+        (S.DRAFT, S.DRAFT.label, grouped[S.DRAFT]),
+        (S.SUBMITTED, S.SUBMITTED.label, grouped[S.SUBMITTED]),
+        (S.PUBLISHED, S.PUBLISHED.label, grouped[S.PUBLISHED]),
+        (S.ARCHIVED, S.ARCHIVED.label, grouped[S.ARCHIVED]),
+    ]
+    return render(
+        request,
+        "practices/dashboard.html",
+        {"city": city, "cities": cities, "groups": groups, "challenges": city_challenges(user, city)},
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    items = selectors.moderation_queue(actor(request)).prefetch_related("sectors")
+    return render(request, "practices/queue.html", {"practices": items})
