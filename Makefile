@@ -38,9 +38,10 @@ test: messages browser lint test-sqlite test-postgres
 test-sqlite: messages
 	$(PYTEST) -n 2 -q
 
-# The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path).
+# The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path). Browser and
+# embedding-model tests exercise no database-specific code and run once, in the SQLite pass.
 test-postgres: messages
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not model"
 
 bench: $(VENV)/.installed
 	PYTHONPATH=src $(PY) benchmarks/registry.py
