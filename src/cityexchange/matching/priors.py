@@ -26,10 +26,48 @@ import numpy.typing as npt
 DATA = Path(__file__).resolve().parent / "data" / "language_means.npz"
 PER_LANGUAGE = 80
 # The association's languages and their neighbours; others fall back to plain shrinkage (bias.py).
-LANGUAGES = (
-    "am ar az bn de el en es fa fr he hi hy id it ja ka kk km ko ky mn ms my ne pa pt ru sw ta te tg th tk tr "
-    "uk ur uz vi zh"
-).split()
+LANGUAGES = [
+    "am",
+    "ar",
+    "az",
+    "bn",
+    "de",
+    "el",
+    "en",
+    "es",
+    "fa",
+    "fr",
+    "he",
+    "hi",
+    "hy",
+    "id",
+    "it",
+    "ja",
+    "ka",
+    "kk",
+    "km",
+    "ko",
+    "ky",
+    "mn",
+    "ms",
+    "my",
+    "ne",
+    "pa",
+    "pt",
+    "ru",
+    "sw",
+    "ta",
+    "te",
+    "tg",
+    "th",
+    "tk",
+    "tr",
+    "uk",
+    "ur",
+    "uz",
+    "vi",
+    "zh",
+]
 
 _MSGSTR = re.compile(r'^msgstr(?:\[\d+\])? "(.*)"\s*$|^"(.*)"\s*$')
 _PLACEHOLDER = re.compile(r"%\([^)]*\)[.\d]*[a-z]|%[.\d]*[a-z]|\{\w*\}|<[^>]+>|&\w+;")
