@@ -92,3 +92,18 @@ def test_similar_cities_api_and_page(client, kazan, sao_paulo):
     assert r.status_code == 200 and [c["city"] for c in r.json()] == ["São Paulo"]
     assert client.get("/api/v1/matching/cities/999999/similar").status_code == 404
     assert "São Paulo" in client.get(f"/en/matching/cities/{kazan.pk}/").content.decode()
+
+
+def test_feedback_report_counts_votes(reference, kazan_officer, sao_paulo_coordinator, published):
+    from cityexchange.matching import services
+    from cityexchange.matching.feedback_report import feedback_report
+
+    services.feedback_record(actor=kazan_officer, practice=published, useful=True, source="search", query="a", rank=1)
+    services.feedback_record(
+        actor=sao_paulo_coordinator, practice=published, useful=False, source="search", query="a", rank=5
+    )
+    report = feedback_report()
+    assert report["all"] == {"votes": 2, "useful_share": 0.5}
+    assert report["by_rank"]["1"] == {"votes": 1, "useful_share": 1.0}
+    assert report["by_rank"]["4-10"] == {"votes": 1, "useful_share": 0.0}
+    assert report["by_source"]["challenge"] == {"votes": 0, "useful_share": None}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -7,10 +8,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Benchmarks. `bench retrieval --corpus C --queries Q --qrels R [--json]` (BEIR format, real engine)."
+    help = (
+        "Benchmarks. `bench retrieval --corpus C --queries Q --qrels R [--json]` (BEIR format, real engine); "
+        "`bench feedback`: the share of recommendations users marked useful, by source and rank."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("which", choices=["retrieval"])
+        parser.add_argument("which", choices=["retrieval", "feedback"])
         parser.add_argument("args", nargs="*")
 
     def run_from_argv(self, argv: list[str]) -> None:
@@ -23,4 +27,8 @@ class Command(BaseCommand):
         super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        raise CommandError("usage: cityexchange bench retrieval --corpus C --queries Q --qrels R [--json]")
+        if options["which"] != "feedback":
+            raise CommandError("usage: cityexchange bench retrieval --corpus C --queries Q --qrels R [--json]")
+        from cityexchange.matching.feedback_report import feedback_report
+
+        self.stdout.write(json.dumps(feedback_report(), indent=2))
