@@ -1,0 +1,226 @@
+"""Reads of the forum, with what each user may see applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.core.errors import NotFound, PermissionDenied
+
+from .models import Event, Meeting, MeetingRequest, Registration, ScheduleRun, Session
+from .permissions import can_act_for, is_organiser, party_ids
+
+
+def events_visible_to(user: Any) -> QuerySet[Event]:
+    qs = Event.objects.select_related("city", "city__country")
+    if is_secretariat(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.filter(is_published=True)
+    return qs.filter(Q(is_published=True) | Q(organisers=user)).distinct()
+
+
+def get_event_for(user: Any, event_id: int | None = None, *, slug: str | None = None, action: str = "view") -> Event:
+    """The event by id or slug; NotFound when invisible, PermissionDenied when `action="manage"` is not allowed."""
+    qs = events_visible_to(user)
+    event = qs.filter(pk=event_id).first() if event_id is not None else qs.filter(slug=slug or "").first()
+    if event is None:
+        raise NotFound(_("There is no such forum event."))
+    if action == "manage" and not is_organiser(user, event):
+        raise PermissionDenied(_("Only the organisers of %(event)s can do this.") % {"event": event})
+    return event
+
+
+def sessions_of(event: Event) -> QuerySet[Session]:
+    return event.sessions.select_related("sector", "room").prefetch_related("speakers__user", "speakers__city")
+
+
+def registration_of(user: Any, event: Event) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Registration.objects.select_related("city", "delegation", "event")
+        .filter(event=event, user=user)
+        .exclude(status__in=(Registration.Status.CANCELLED,))
+        .first()
+    )
+
+
+def registrations_visible_to(user: Any, event: Event) -> QuerySet[Registration]:
+    """Organisers see every registration; approved delegates see the other approved delegates (to choose whom to
+    meet); a coordinator sees the city's own registrations; everyone else nothing."""
+    qs = Registration.objects.filter(event=event).select_related("user", "city", "city__country", "delegation")
+    if is_organiser(user, event):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    own_cities = Q(city_id__in=user_city_ids(user, roles=("coordinator",))) | Q(user=user)
+    if Registration.objects.filter(event=event, user=user, status=Registration.Status.APPROVED).exists():
+        return qs.filter(Q(status=Registration.Status.APPROVED) | own_cities)
+    return qs.filter(own_cities)
+
+
+def get_registration_for(user: Any, registration_id: int, *, action: str = "view") -> Registration:
+    reg = Registration.objects.select_related("event", "city", "user", "delegation").filter(pk=registration_id).first()
+    if reg is None or not registrations_visible_to(user, reg.event).filter(pk=reg.pk).exists():
+        raise NotFound(_("There is no such registration, or you may not see it."))
+    if action == "manage" and not is_organiser(user, reg.event):
+        raise PermissionDenied(_("Only the organisers can do this."))
+    if action == "act" and not can_act_for(user, reg):
+        raise PermissionDenied(_("You may not act for %(who)s.") % {"who": reg})
+    return reg
+
+
+def acting_registrations(user: Any, event: Event) -> list[Registration]:
+    """The approved registrations this user may act for at the event (their own first)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = Registration.objects.filter(event=event, status=Registration.Status.APPROVED).select_related(
+        "city", "user", "delegation"
+    )
+    own = list(qs.filter(user=user))
+    coordinated = list(qs.exclude(user=user).filter(city_id__in=user_city_ids(user, roles=("coordinator",))))
+    return own + coordinated
+
+
+def requests_visible_to(user: Any, event: Event) -> QuerySet[MeetingRequest]:
+    qs = MeetingRequest.objects.filter(event=event).select_related(
+        "requester__user", "requester__city", "target__user", "target__city"
+    )
+    if is_organiser(user, event):
+        return qs
+    regs = acting_registrations(user, event)
+    ids: set[int] = set()
+    for r in regs:
+        ids |= party_ids(r)
+    return qs.filter(Q(requester_id__in=ids) | Q(target_id__in=ids))
+
+
+def get_request_for(user: Any, request_id: int) -> MeetingRequest:
+    req = MeetingRequest.objects.select_related("event").filter(pk=request_id).first()
+    if req is None or not requests_visible_to(user, req.event).filter(pk=req.pk).exists():
+        raise NotFound(_("There is no such meeting request, or you may not see it."))
+    return req
+
+
+def latest_run(event: Event) -> ScheduleRun | None:
+    return event.runs.order_by("-number").first()
+
+
+def draft_run(event: Event) -> ScheduleRun | None:
+    """The latest finished run: the schedule the organiser reviews, pins and publishes."""
+    return event.runs.filter(status=ScheduleRun.Status.DONE).order_by("-number").first()
+
+
+def meetings_of(run: ScheduleRun) -> QuerySet[Meeting]:
+    return run.meetings.select_related(
+        "slot",
+        "table",
+        "interpreter",
+        "request__requester__user",
+        "request__requester__city",
+        "request__target__user",
+        "request__target__city",
+        "request__requester__delegation",
+        "request__target__delegation",
+    )
+
+
+def get_meeting_for(user: Any, meeting_id: int, *, action: str = "view") -> Meeting:
+    meeting = Meeting.objects.select_related("run__event", "request", "slot", "table").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound(_("There is no such meeting."))
+    event = meeting.run.event
+    if is_organiser(user, event):
+        return meeting
+    visible = event.published_run_id == meeting.run_id and requests_visible_to(user, event).filter(
+        pk=meeting.request_id
+    )
+    if not visible:
+        raise NotFound(_("There is no such meeting."))
+    if action == "manage":
+        raise PermissionDenied(_("Only the organisers can do this."))
+    return meeting
+
+
+@dataclass
+class AgendaItem:
+    kind: str  # "meeting" or "session"
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    title: str
+    where: str = ""
+    with_whom: str = ""
+    topic: str = ""
+    interpreter: str = ""
+    uid: str = ""
+    meeting_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def agenda_for(registration: Registration) -> list[AgendaItem]:
+    """The person's published meetings (those of the whole delegation) and the sessions they speak at."""
+    event = registration.event
+    party = party_ids(registration)
+    items: list[AgendaItem] = []
+    if event.published_run_id:
+        meetings = meetings_of(event.published_run).filter(  # type: ignore[arg-type]
+            Q(request__requester_id__in=party) | Q(request__target_id__in=party)
+        )
+        for m in meetings:
+            other = m.request.target if m.request.requester_id in party else m.request.requester
+            items.append(
+                AgendaItem(
+                    kind="meeting",
+                    starts_at=m.slot.starts_at,
+                    ends_at=m.slot.ends_at,
+                    title=_("Meeting with %(who)s") % {"who": f"{other.user} ({other.city.name})"},
+                    where=_("Table %(table)s") % {"table": m.table.name},
+                    with_whom=f"{other.user}, {other.role}, {other.city.name}",
+                    topic=m.request.topic,
+                    interpreter=m.interpreter.name if m.interpreter else "",
+                    uid=f"meeting-{m.request_id}",
+                    meeting_id=m.pk,
+                )
+            )
+    for s in sessions_of(event).filter(speakers__in=party).distinct():
+        items.append(
+            AgendaItem(
+                kind="session",
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                title=s.title,
+                where=s.room.name if s.room else "",
+                topic=s.sector.label if s.sector else "",
+                uid=f"session-{s.pk}",
+            )
+        )
+    return sorted(items, key=lambda i: (i.starts_at, i.kind))
+
+
+def by_day(items: list[AgendaItem], tz: dt.tzinfo) -> list[tuple[dt.date, list[AgendaItem]]]:
+    """Agenda items grouped by their local day, in order."""
+    days: dict[dt.date, list[AgendaItem]] = {}
+    for item in items:
+        days.setdefault(item.starts_at.astimezone(tz).date(), []).append(item)
+    return list(days.items())
+
+
+def event_figures(event: Event) -> dict[str, int]:
+    regs = event.registrations
+    return {
+        "registered": regs.exclude(status=Registration.Status.CANCELLED).count(),
+        "approved": regs.filter(status=Registration.Status.APPROVED).count(),
+        "pending": regs.filter(status=Registration.Status.PENDING).count(),
+        "checked_in": regs.filter(checked_in_at__isnull=False).count(),
+        "cities": regs.filter(status=Registration.Status.APPROVED).values("city").distinct().count(),
+        "requests": event.requests.count(),
+        "accepted": event.requests.filter(status=MeetingRequest.Status.ACCEPTED).count(),
+        "slots": event.slots.count(),
+        "tables": event.tables.count(),
+    }

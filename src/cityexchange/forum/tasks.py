@@ -1,0 +1,62 @@
+"""Background work of the forum (Django Tasks API): building a schedule, telling delegates about it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .models import Event, Registration
+
+
+@task()
+def build_schedule(run_id: int) -> None:
+    from .scheduler import run_build
+
+    run_build(run_id)
+
+
+@task()
+def send_schedule_notices(event_id: int, registration_ids: list[int], first: bool) -> int:
+    """E-mail each delegate their agenda: all approved delegates on first publication, afterwards only those whose
+    meetings changed. Returns the number of messages sent."""
+    from .selectors import agenda_for
+
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return 0
+    regs = Registration.objects.filter(
+        pk__in=registration_ids, event=event, status=Registration.Status.APPROVED
+    ).select_related("user", "city", "event", "delegation")
+    sent = 0
+    for reg in regs:
+        if not reg.user.email:
+            continue
+        with translation.override(reg.user.preferred_language or settings.LANGUAGE_CODE):
+            link = settings.SITE_URL.rstrip("/") + reverse("forum:agenda", kwargs={"slug": event.slug})
+            subject = (
+                _("Your meeting schedule for %(event)s is published")
+                if first
+                else _("Your meeting schedule for %(event)s has changed")
+            ) % {"event": event.name}
+            lines = [
+                f"{item.starts_at.astimezone(event.tz):%a %d %b %H:%M}–{item.ends_at.astimezone(event.tz):%H:%M}  "
+                f"{item.title}  {item.where}"
+                for item in agenda_for(reg)
+            ]
+            body = "\n".join(
+                [
+                    _("Dear %(name)s,") % {"name": reg.user},
+                    "",
+                    _("Your agenda (times in %(tz)s):") % {"tz": event.timezone},
+                    *(lines or [_("No meetings are scheduled for you yet.")]),
+                    "",
+                    _("See it, print it or add it to your calendar: %(link)s") % {"link": link},
+                ]
+            )
+        send_mail(subject, body, None, [reg.user.email], fail_silently=True)
+        sent += 1
+    return sent
