@@ -1,0 +1,286 @@
+"""Reads of the cooperation pipeline, with what each user may see applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.registry.models import City, Country, Sector
+
+from . import permissions
+from .models import Agreement, ContactRequest, Cooperation, EvaluationResult, EvidenceDocument, Participant, StageEvent
+from .stages import AGREEMENT_KIND_CHOICES, FINAL, OPEN, PATH, Stage, label
+
+MAX_ID = 2**63 - 1
+
+
+def request_expiry_days() -> int:
+    return int(getattr(settings, "COOPERATION_REQUEST_EXPIRY_DAYS", 21))
+
+
+def stalled_days() -> int:
+    return int(getattr(settings, "COOPERATION_STALLED_DAYS", 60))
+
+
+def _pk(value: Any) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return pk if 0 < pk <= MAX_ID else 0
+
+
+# --- Contact requests.
+
+
+def contact_requests_visible_to(user: Any) -> QuerySet[ContactRequest]:
+    qs = ContactRequest.objects.select_related(
+        "from_city", "from_city__country", "to_city", "to_city__country", "practice", "challenge", "requested_by"
+    )
+    if is_secretariat(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    mine = user_city_ids(user)
+    return qs.filter(Q(from_city_id__in=mine) | Q(to_city_id__in=mine))
+
+
+def get_contact_request_for(user: Any, request_id: Any, action: str = "view") -> ContactRequest:
+    if action not in ("view", "answer", "withdraw"):
+        raise ValueError(action)
+    pk = _pk(request_id)
+    obj = contact_requests_visible_to(user).filter(pk=pk).first() if pk else None
+    if obj is None:
+        raise NotFound(_("There is no such contact request, or you may not see it."))
+    if action == "answer" and not permissions.can_answer(user, obj):
+        raise PermissionDenied(_("Only officers of %(city)s can answer this request.") % {"city": obj.to_city})
+    if action == "withdraw" and not permissions.can_withdraw(user, obj):
+        raise PermissionDenied(_("Only officers of %(city)s can withdraw this request.") % {"city": obj.from_city})
+    return obj
+
+
+# --- Cooperations.
+
+
+def _with_related(qs: QuerySet[Cooperation]) -> QuerySet[Cooperation]:
+    return qs.select_related(
+        "practice", "practice__city", "challenge", "challenge__city", "agreement"
+    ).prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("city", "city__country")))
+
+
+def cooperations_visible_to(user: Any) -> QuerySet[Cooperation]:
+    qs = _with_related(Cooperation.objects.all())
+    if is_secretariat(user) or permissions.is_member_officer(user):
+        return qs
+    return qs.filter(agreement__isnull=False)
+
+
+def get_cooperation_for(user: Any, cooperation_id: Any, action: str = "view") -> Cooperation:
+    if action not in ("view", "move"):
+        raise ValueError(action)
+    pk = _pk(cooperation_id)
+    obj = cooperations_visible_to(user).filter(pk=pk).first() if pk else None
+    if obj is None:
+        raise NotFound(_("There is no such cooperation, or you may not see it."))
+    if action == "move" and not permissions.is_participant(user, obj):
+        raise PermissionDenied(_("Only the cities taking part can change this cooperation."))
+    return obj
+
+
+def city_cooperations(user: Any, city: City) -> QuerySet[Cooperation]:
+    return cooperations_visible_to(user).filter(participants__city=city).distinct()
+
+
+def my_cooperations(user: Any) -> QuerySet[Cooperation]:
+    return cooperations_visible_to(user).filter(participants__city_id__in=user_city_ids(user)).distinct()
+
+
+@dataclass
+class CooperationFilters:
+    city: str = ""
+    stage: str = ""
+    stalled: bool = False
+
+
+def cooperation_list(user: Any, f: CooperationFilters) -> QuerySet[Cooperation]:
+    qs = cooperations_visible_to(user)
+    if f.city:
+        pk = _pk(f.city)
+        if not pk:
+            raise InvalidInput(_("Unknown city: %(v)s.") % {"v": str(f.city)[:20]}, field="city")
+        qs = qs.filter(participants__city_id=pk)
+    if f.stage:
+        if f.stage not in {s.value for s in Stage}:
+            raise InvalidInput(_("Unknown stage: %(v)s.") % {"v": f.stage[:30]}, field="stage")
+        qs = qs.filter(stage=f.stage)
+    if f.stalled:
+        qs = qs.filter(pk__in=stalled_cooperations().values("pk"))
+    return qs.distinct()
+
+
+def stalled_cooperations(now: dt.datetime | None = None) -> QuerySet[Cooperation]:
+    """Open cooperations with no activity for COOPERATION_STALLED_DAYS days."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=stalled_days())
+    return Cooperation.objects.filter(stage__in=[s.value for s in OPEN], last_activity_at__lte=cutoff)
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass
+class Overview:
+    counts: list[StageCount]
+    total: int
+    stalled: list[Cooperation]
+    pending_requests: int
+    agreements: int
+
+
+def overview(user: Any) -> Overview:
+    """The secretariat's view of the pipeline: counts per stage and the stalled cooperations."""
+    if not permissions.can_oversee(user):
+        raise PermissionDenied(_("Only the secretariat sees the overview of all cooperations."))
+    counts = dict(Cooperation.objects.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    stages = [*PATH, Stage.CLOSED]
+    return Overview(
+        counts=[StageCount(s.value, label(s), counts.get(s.value, 0)) for s in stages],
+        total=sum(counts.values()),
+        stalled=list(_with_related(stalled_cooperations()).order_by("last_activity_at")),
+        pending_requests=ContactRequest.objects.filter(status=ContactRequest.Status.PENDING).count(),
+        agreements=Agreement.objects.count(),
+    )
+
+
+@dataclass
+class TimelineEntry:
+    """One step as the viewer may see it: private notes and documents only for participants and the secretariat."""
+
+    event: StageEvent
+    private_note: str
+    documents: list[EvidenceDocument] = field(default_factory=list)
+    results: list[EvaluationResult] = field(default_factory=list)
+    agreement: Agreement | None = None
+
+    @property
+    def from_label(self) -> str:
+        return label(self.event.from_stage) if self.event.from_stage else ""
+
+    @property
+    def to_label(self) -> str:
+        return label(self.event.to_stage)
+
+
+def timeline(user: Any, cooperation: Cooperation) -> list[TimelineEntry]:
+    private = permissions.can_see_private(user, cooperation)
+    events = (
+        StageEvent.objects.filter(cooperation=cooperation)
+        .select_related("city", "actor")
+        .prefetch_related("documents", "results")
+    )
+    agreement = Agreement.objects.filter(cooperation=cooperation).first()
+    return [
+        TimelineEntry(
+            event=e,
+            private_note=e.private_note if private else "",
+            documents=list(e.documents.all()) if private else [],
+            results=list(e.results.all()),
+            agreement=agreement if agreement and agreement.event_id == e.pk else None,
+        )
+        for e in events
+    ]
+
+
+def get_document_for(user: Any, document_id: Any) -> EvidenceDocument:
+    pk = _pk(document_id)
+    doc = EvidenceDocument.objects.select_related("event__cooperation").filter(pk=pk).first() if pk else None
+    if doc is None or not permissions.can_see_private(user, doc.event.cooperation):
+        raise NotFound(_("There is no such document, or you may not see it."))
+    return doc
+
+
+# --- The public register of agreements.
+
+
+@dataclass
+class RegisterFilters:
+    q: str = ""
+    country: str = ""
+    city: str = ""
+    kind: str = ""
+    sector: str = ""
+    year: str = ""
+    practice: str = ""
+
+
+def validate_register_filters(f: RegisterFilters) -> RegisterFilters:
+    """Unknown values are an error naming the filter, never a silently empty or widened list."""
+    f.q = (f.q or "").strip()
+    if len(f.q) > 100:
+        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
+    if f.country:
+        f.country = f.country.upper()
+        if not Country.objects.filter(iso2=f.country[:2]).exists() or len(f.country) != 2:
+            raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": f.country[:10]}, field="country")
+    if f.city and not _pk(f.city):
+        raise InvalidInput(_("Unknown city: %(v)s.") % {"v": str(f.city)[:20]}, field="city")
+    if f.kind and f.kind not in {k for k, _label in AGREEMENT_KIND_CHOICES}:
+        raise InvalidInput(_("Unknown kind of agreement: %(v)s.") % {"v": f.kind[:30]}, field="kind")
+    if f.sector and not Sector.objects.filter(code=f.sector[:40]).exists():
+        raise InvalidInput(_("Unknown sector: %(v)s.") % {"v": f.sector[:40]}, field="sector")
+    if f.year and (not str(f.year).isdigit() or not 1900 <= int(f.year) <= 2200):
+        raise InvalidInput(_("A year is a number such as 2026."), field="year")
+    if f.practice and not _pk(f.practice):
+        raise InvalidInput(_("Unknown practice: %(v)s.") % {"v": str(f.practice)[:20]}, field="practice")
+    return f
+
+
+def agreements_public(filters: RegisterFilters | None = None) -> QuerySet[Agreement]:
+    """Every signed agreement (the register is public), filtered. Raises InvalidInput naming a bad filter."""
+    f = validate_register_filters(filters or RegisterFilters())
+    qs = Agreement.objects.select_related(
+        "cooperation", "cooperation__practice", "cooperation__practice__city", "cooperation__challenge"
+    ).prefetch_related(
+        Prefetch("cooperation__participants", queryset=Participant.objects.select_related("city", "city__country"))
+    )
+    if f.country:
+        qs = qs.filter(cooperation__participants__city__country_id=f.country)
+    if f.city:
+        qs = qs.filter(cooperation__participants__city_id=_pk(f.city))
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.sector:
+        qs = qs.filter(cooperation__practice__sectors__code=f.sector)
+    if f.year:
+        qs = qs.filter(signed_on__year=int(f.year))
+    if f.practice:
+        qs = qs.filter(cooperation__practice_id=_pk(f.practice))
+    if f.q:
+        qs = qs.filter(
+            Q(title__icontains=f.q)
+            | Q(cooperation__title__icontains=f.q)
+            | Q(cooperation__participants__city__name__icontains=f.q)
+        )
+    return (
+        Agreement.objects.filter(pk__in=qs.values("pk"))
+        .select_related("cooperation", "cooperation__practice", "cooperation__practice__city", "cooperation__challenge")
+        .prefetch_related(
+            Prefetch("cooperation__participants", queryset=Participant.objects.select_related("city", "city__country"))
+        )
+        .order_by("-signed_on", "-id")
+    )
+
+
+def is_final(stage: str) -> bool:
+    return Stage(stage) in FINAL

@@ -1,0 +1,121 @@
+"""Background work of the cooperation pipeline (Django Tasks API).
+
+`expire_contact_requests` and `remind_stalled_cooperations` are periodic: `cityexchange cooperation-housekeeping`
+enqueues both (run it from cron once a day). `notify_city` tells a city's team about something that concerns it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_tasks import task
+
+from cityexchange.accounts.models import CityRole
+
+from .models import ContactRequest, Cooperation, StageEvent
+
+
+def _link(name: str, pk: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": pk})
+
+
+def _mail_team(city_id: int, subject: str, body: str, *params: object) -> int:
+    """Send one message to every member of the city's team, each in their language. Returns the count sent."""
+    sent = 0
+    for role in CityRole.objects.filter(city_id=city_id).select_related("user", "city"):
+        user = role.user
+        if not user.email or not user.is_active:
+            continue
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            values = {
+                "city": role.city.name,
+                "p0": params[0] if params else "",
+                "p1": params[1] if len(params) > 1 else "",
+            }
+            send_mail(_(subject) % values, _(body) % values, None, [user.email], fail_silently=True)
+        sent += 1
+    return sent
+
+
+@task()
+def notify_city(city_id: int, kind: str, object_id: int) -> int:
+    if kind in {"contact_request", "contact_accepted", "contact_declined"}:
+        req = ContactRequest.objects.select_related("from_city", "to_city").filter(pk=object_id).first()
+        if req is None:
+            return 0
+        link = _link("cooperation:contact", req.pk)
+        if kind == "contact_request":
+            return _mail_team(
+                city_id,
+                gettext_noop("%(p0)s asks %(city)s for contact"),
+                gettext_noop("%(p0)s would like to talk to %(city)s. Answer here: %(p1)s"),
+                req.from_city.name,
+                link,
+            )
+        if kind == "contact_accepted":
+            return _mail_team(
+                city_id,
+                gettext_noop("Your request for contact was accepted"),
+                gettext_noop("%(p0)s accepted the request of %(city)s; a cooperation is open: %(p1)s"),
+                req.to_city.name,
+                link,
+            )
+        return _mail_team(
+            city_id,
+            gettext_noop("Your request for contact was declined"),
+            gettext_noop("%(p0)s declined the request of %(city)s: %(p1)s"),
+            req.to_city.name,
+            link,
+        )
+    if kind == "cooperation_moved":
+        event = StageEvent.objects.select_related("cooperation", "city").filter(pk=object_id).first()
+        if event is None:
+            return 0
+        return _mail_team(
+            city_id,
+            gettext_noop("A cooperation of %(city)s has moved"),
+            gettext_noop("%(p0)s recorded a new step. See the timeline: %(p1)s"),
+            event.city.name if event.city else "",
+            _link("cooperation:detail", event.cooperation_id),
+        )
+    return 0
+
+
+@task()
+def expire_contact_requests() -> list[int]:
+    """Mark overdue contact requests as expired and tell the asking city. Returns the ids expired."""
+    from .services import contact_requests_expire
+
+    ids = contact_requests_expire()
+    for req in ContactRequest.objects.filter(pk__in=ids).select_related("to_city"):
+        _mail_team(
+            req.from_city_id,
+            gettext_noop("A request for contact of %(city)s has expired"),
+            gettext_noop("%(p0)s did not answer in time. You may ask again: %(p1)s"),
+            req.to_city.name,
+            _link("cooperation:contact", req.pk),
+        )
+    return ids
+
+
+@task()
+def remind_stalled_cooperations() -> list[int]:
+    """Remind every participating city of each stalled cooperation. Returns the ids reminded."""
+    from .services import cooperations_remind_stalled
+
+    ids = cooperations_remind_stalled()
+    for coop in Cooperation.objects.filter(pk__in=ids).prefetch_related("participants"):
+        for participant in coop.participants.all():
+            _mail_team(
+                participant.city_id,
+                gettext_noop("A cooperation of %(city)s is stalled"),
+                gettext_noop("Nothing has happened in “%(p0)s” for a while. Record the next step or close it: %(p1)s"),
+                coop.title,
+                _link("cooperation:detail", coop.pk),
+            )
+    return ids
