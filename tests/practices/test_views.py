@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cityexchange.practices import services
 from cityexchange.practices.models import Practice
-from tests.practices.factories import PracticeFactory, practice_doc
+from tests.practices.factories import PracticeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_form_errors_are_shown_next_to_fields(client, kazan, kazan_officer):
     r = client.post("/en/practices/new/", form_data(city=kazan.pk, currency="ZZZ", **{"ind-1-name": "Half row"}))
     assert r.status_code == 422
     html = r.content.decode()
-    assert "Unknown currency code" in html and 'data-field="indicators-1-achieved"' in html
+    assert "Unknown currency code" in html and 'data-field="ind-1-achieved"' in html
     assert not Practice.objects.exists()
     r = client.post("/en/practices/new/", form_data(city=kazan.pk, period_start="2020", period_end="2010"))
     assert r.status_code == 422 and "before the start year" in r.content.decode()
@@ -171,8 +171,8 @@ def test_every_page_refuses_anonymous_and_other_cities(
             if who == "anonymous" and url.endswith(f"{draft.pk}/"):
                 allowed = {404}
             if who == "stranger" and url.endswith(("/new/", "/my-city/")):
-                # A coordinator of São Paulo may use these pages, for São Paulo only.
-                allowed = {200, 302}
+                # A coordinator of São Paulo may use these pages, for São Paulo only: Kazan is no choice.
+                allowed = {200} if method == "get" else {422}
             assert r.status_code in allowed, (who, method, url, r.status_code)
             if r.status_code == 302:
                 assert "/accounts/login/" in r["Location"] or who == "stranger"
@@ -180,7 +180,7 @@ def test_every_page_refuses_anonymous_and_other_cities(
     assert Practice.objects.get(pk=draft.pk).status == "draft"
     assert Practice.objects.get(pk=published.pk).status == "published"
     assert published.translations.count() == 1 and draft.attachments.count() == 1
-    assert not Practice.objects.filter(city__name="São Paulo").exclude(title__startswith="Умные").exists()
+    assert Practice.objects.count() == 2
 
 
 @pytest.mark.parametrize("url", ["/en/practices/99999999999999999999/", "/en/practices/0/edit/"])
@@ -196,5 +196,4 @@ def test_stranger_cannot_create_for_another_city(client, kazan, sao_paulo_coordi
 
 def test_published_practice_hides_contact_from_anonymous(client, published):
     html = client.get(f"/en/practices/{published.pk}/").content.decode()
-    assert "ivan@kzn.example" not in html
-    assert practice_doc()["title"] not in html or True
+    assert "ivan@kzn.example" not in html and "Published one" in html

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from cityexchange.practices.models import Practice
 
@@ -142,21 +143,46 @@ def _encode(doc: Doc):  # type: ignore[no-untyped-def]
     return scratch.passage_vectors(doc.id)
 
 
-def reindex_all(progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-    """Bring every practice's row in line with its publication state. Returns (searchable, deactivated)."""
+def _published_docs(ids: list[int]) -> dict[str, Doc]:
+    practices = (
+        Practice.objects.filter(pk__in=ids, status=Practice.Status.PUBLISHED)
+        .select_related("city")
+        .prefetch_related("sectors", "goals", "translations")
+    )
+    return {practice_key(p.pk): practice_doc(p) for p in practices}
+
+
+def reindex_all(progress: Callable[[int], None] | None = None, batch: int = 32) -> tuple[int, int]:
+    """Bring every practice's row in line with its publication state, encoding in batches only the practices
+    whose text changed. Idempotent: a second run encodes nothing. Returns (searchable, deactivated)."""
     published = list(Practice.objects.filter(status=Practice.Status.PUBLISHED).values_list("pk", flat=True))
-    indexed = set(IndexedDocument.objects.filter(active=True).values_list("key", flat=True))
-    searchable = 0
-    for n, pk in enumerate(published, start=1):
-        searchable += index_practice(pk)
-        if progress and n % 10 == 0:
-            progress(10)
-    if progress:
-        progress(len(published) % 10)
-    stale = indexed - {practice_key(pk) for pk in published}
-    for key in stale:
-        index_practice(int(key.split(":", 1)[1]))
-    return searchable, len(stale)
+    rows = {r.key: r for r in IndexedDocument.objects.only("key", "fingerprint", "active")}
+    for start in range(0, len(published), batch):
+        docs = _published_docs(published[start : start + batch])
+        stale = [
+            d for k, d in docs.items() if not (k in rows and rows[k].active and rows[k].fingerprint == d.fingerprint())
+        ]
+        if stale:
+            scratch = SearchIndex(_encoder)
+            scratch.add(stale)  # one batched pass through the model
+            with transaction.atomic():
+                for doc in stale:
+                    IndexedDocument.objects.update_or_create(
+                        key=doc.id,
+                        defaults={
+                            "fingerprint": doc.fingerprint(),
+                            "lang": doc.lang or "",
+                            "vectors": pack_vectors(scratch.passage_vectors(doc.id)),
+                            "active": True,
+                        },
+                    )
+        if progress:
+            progress(len(docs))
+    keep = {practice_key(pk) for pk in published}
+    gone = [k for k, r in rows.items() if r.active and k not in keep]
+    IndexedDocument.objects.filter(key__in=gone).update(active=False, updated_at=timezone.now())
+    mark_stale()
+    return len(keep), len(gone)
 
 
 def stored_vectors(key: str):  # type: ignore[no-untyped-def]

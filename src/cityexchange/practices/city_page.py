@@ -9,15 +9,13 @@ from django.http import HttpRequest
 from cityexchange.registry.models import City
 
 from .permissions import can_create_for
-from .selectors import practices_visible_to
+from .selectors import SORTS, practices_visible_to
 
 LIMIT = 20
 
 
 def section(request: HttpRequest, city: City) -> dict[str, Any] | None:
-    items = list(
-        practices_visible_to(request.user).filter(city=city).order_by("-published_at", "-updated_at")[: LIMIT + 1]
-    )
+    items = list(practices_visible_to(request.user).filter(city=city).order_by(*SORTS["newest"])[: LIMIT + 1])
     return {
         "template": "practices/_city_section.html",
         "city": city,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
@@ -18,9 +18,10 @@ from .permissions import can_edit, can_moderate
 
 S = Practice.Status
 MAX_ID = 2**63 - 1
-SORTS = {
-    "newest": ["-published_at", "-updated_at", "-id"],
-    "oldest": ["published_at", "updated_at", "id"],
+# NULLs (never published) last on every database: PostgreSQL would otherwise put them first when descending.
+SORTS: dict[str, list[Any]] = {
+    "newest": [F("published_at").desc(nulls_last=True), "-updated_at", "-id"],
+    "oldest": [F("published_at").asc(nulls_last=True), "updated_at", "id"],
     "title": ["title", "id"],
     "city": ["city__name", "title", "id"],
     "updated": ["-updated_at", "-id"],
