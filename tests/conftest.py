@@ -83,3 +83,13 @@ def sao_paulo_coordinator(sao_paulo: Any) -> Any:
     from tests.registry.factories import CityRoleFactory
 
     return CityRoleFactory(city=sao_paulo, role="coordinator").user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index() -> Any:
+    """The search index is process-wide; each test starts from its own database's rows."""
+    from cityexchange.matching import store
+
+    store.reset()
+    yield
+    store.reset()
