@@ -1,0 +1,274 @@
+"""The members map as server-drawn SVG: countries shaded by bloc status, member cities as points sized by
+population and coloured by membership status, and layers for practices and cooperations.
+
+Zooming to a country is a change of the SVG's viewBox (a link per country, no JavaScript). Points keep their size
+on screen at every zoom level because their radius is divided by the zoom factor. Each city point is a link to the
+city's page; those links are left out of the tab order (there can be 10,000 of them) because the table beside the
+map carries the same links for keyboard and screen-reader users.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from cityexchange.practices.models import Practice
+from cityexchange.practices.selectors import practices_visible_to
+from cityexchange.registry.models import BlocStatus, City, Country, Membership
+
+from . import atlas, selectors
+from .charts import FONT_STACK
+
+LAYERS = ("cities", "practices", "cooperations")
+STATUS_COLOURS: dict[str, str] = {
+    Membership.Status.ACTIVE.value: "#1e7b45",
+    Membership.Status.SUSPENDED.value: "#d9822b",
+    Membership.Status.ENDED.value: "#7f8c8d",
+}
+PRACTICE_COLOUR = "#8e44ad"
+EDGE_COLOURS = {"agreement": "#c0392b", "cooperation": "#d9822b"}
+SEA, NO_DATA = "#eaf3f7", "#f4f4f4"
+
+
+@dataclass(frozen=True)
+class MapCity:
+    id: int
+    name: str
+    country: str
+    population: int
+    status: str
+    x: float
+    y: float
+    practices: int
+
+
+def map_cities(user: Any, scope: str = selectors.PUBLIC) -> list[MapCity]:
+    """Cities with a membership of any status, projected, with their practice counts (visible to `scope`)."""
+    viewer = selectors._viewer(user, scope)
+
+    def compute() -> list[MapCity]:
+        published = practices_visible_to(viewer).filter(status=Practice.Status.PUBLISHED).order_by()
+        counts = dict(published.values_list("city_id").annotate(n=Count("pk")))
+        rows = (
+            City.objects.filter(membership__isnull=False)
+            .order_by("-population", "pk")
+            .values_list("pk", "name", "country_id", "population", "membership__status", "latitude", "longitude")
+        )
+        out = []
+        for pk, name, country, population, status, lat, lon in rows:
+            x, y = atlas.project(lon, lat)
+            out.append(MapCity(pk, name, country, population or 0, status, x, y, counts.get(pk, 0)))
+        return out
+
+    return list(selectors.cached(f"map-cities:{scope}", compute))
+
+
+def country_fills() -> dict[str, tuple[str, str]]:
+    """ISO code → (colour, bloc status label) for every country."""
+
+    def compute() -> dict[str, tuple[str, str]]:
+        statuses = {b.pk: (b.colour, b.label) for b in BlocStatus.objects.all()}
+        return {iso2: statuses[status] for iso2, status in Country.objects.values_list("iso2", "bloc_status_id")}
+
+    return dict(selectors.cached("country-fills", compute))
+
+
+def country_names() -> dict[str, str]:
+    return dict(
+        selectors.cached(
+            "country-names",
+            lambda: {
+                iso2: Country(iso2=iso2, name=name).label for iso2, name in Country.objects.values_list("iso2", "name")
+            },
+        )
+    )
+
+
+def radius(population: int, zoom: float = 1.0) -> float:
+    """Area grows with population (a square-root scale), from 1.2 units for a small town to 9 for 20 million."""
+    return round((1.2 + 7.8 * math.sqrt(min(population, 25_000_000) / 25_000_000)) / zoom, 2)
+
+
+def city_url_template() -> tuple[str, str]:
+    """The city page's URL around its id, reversed once (not 10,000 times)."""
+    url = reverse("registry:city", args=[987654321])
+    head, tail = url.split("987654321")
+    return head, tail
+
+
+def _countries_svg() -> str:
+    fills = country_fills()
+    names = country_names()
+
+    def compute() -> str:
+        parts = ['<g class="countries" stroke="#ffffff" stroke-width="0.4">']
+        for shape in atlas.shapes():
+            colour, status = fills.get(shape.iso2, (NO_DATA, ""))
+            label = names.get(shape.iso2, shape.name)
+            title = f"{label} · {status}" if status else label
+            parts.append(
+                f'<path d="{shape.path}" fill="{colour}" data-iso2="{shape.iso2}" vector-effect="non-scaling-stroke">'
+                f"<title>{escape(title)}</title></path>"
+            )
+        parts.append("</g>")
+        return "".join(parts)
+
+    return str(selectors.cached("countries-svg", compute))
+
+
+def _zoom_box(country: str, cities: list[MapCity]) -> atlas.Box:
+    box = atlas.country_box(country)
+    if box is None:  # a country without a shape at this scale (a small island state): frame its cities
+        points = [(c.x, c.y) for c in cities if c.country == country]
+        if not points:
+            return atlas.WORLD
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        box = atlas.Box(min(xs), min(ys), max(xs), max(ys))
+    return box.padded()
+
+
+def render_map(
+    user: Any,
+    scope: str = selectors.PUBLIC,
+    *,
+    country: str = "",
+    layers: tuple[str, ...] = LAYERS,
+    edges: list[tuple[int, int, str]] | None = None,
+    title: str = "",
+    describedby: str = "",
+    interactive: bool = True,
+) -> SafeString:
+    """The whole map as one SVG element. `edges` (city a, city b, kind) draw the cooperation layer.
+
+    The drawn SVG is cached too (by data version, language, scope, zoom and layers): at 10,000 cities drawing it
+    is the bulk of the page's time."""
+    key = f"map-svg:{scope}:{country}:{','.join(layers)}:{len(edges or [])}:{title}:{describedby}:{interactive}"
+    return mark_safe(  # noqa: S308 - built by _draw_map, which escapes every name
+        selectors.cached(
+            key,
+            lambda: str(
+                _draw_map(
+                    user,
+                    scope,
+                    country=country,
+                    layers=layers,
+                    edges=edges,
+                    title=title,
+                    describedby=describedby,
+                    interactive=interactive,
+                )
+            ),
+        )
+    )
+
+
+def _draw_map(
+    user: Any,
+    scope: str,
+    *,
+    country: str,
+    layers: tuple[str, ...],
+    edges: list[tuple[int, int, str]] | None,
+    title: str,
+    describedby: str,
+    interactive: bool,
+) -> SafeString:
+    cities = map_cities(user, scope)
+    box = _zoom_box(country, cities) if country else atlas.WORLD
+    zoom = max(1.0, atlas.WIDTH / (box.x1 - box.x0))
+    head, tail = city_url_template()
+    title = title or _("Map of the member cities")
+    title_id = "map-title-" + "-".join(layers)  # unique when a document holds several maps
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="world-map" viewBox="{box.viewbox()}" '
+        f'preserveAspectRatio="xMidYMid meet" role="group" aria-labelledby="{title_id}"'
+        f"{f' aria-describedby={chr(34)}{describedby}{chr(34)}' if describedby else ''} "
+        f'font-family="{FONT_STACK}" data-zoom="{zoom:.2f}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<rect x="-1000" y="-1000" width="3000" height="3000" fill="{SEA}"/>',
+        _countries_svg(),
+    ]
+    by_id = {c.id: c for c in cities}
+    if "cooperations" in layers and edges:
+        out.append(f'<g class="layer layer-cooperations" stroke-width="{1.2 / zoom:.3f}" fill="none" opacity="0.8">')
+        for a, b, kind in edges:
+            ca, cb = by_id.get(a), by_id.get(b)
+            if ca is None or cb is None:
+                continue
+            out.append(
+                f'<line x1="{ca.x:.1f}" y1="{ca.y:.1f}" x2="{cb.x:.1f}" y2="{cb.y:.1f}" '
+                f'stroke="{EDGE_COLOURS.get(kind, "#555")}" data-kind="{kind}"><title>'
+                f"{escape(ca.name)} – {escape(cb.name)}</title></line>"
+            )
+        out.append("</g>")
+    if "practices" in layers:
+        out.append(f'<g class="layer layer-practices" fill="none" stroke="{PRACTICE_COLOUR}">')
+        word = _("published practices")
+        for c in cities:
+            if c.practices:
+                r = radius(c.population, zoom) + (1.5 + 1.2 * math.log2(1 + c.practices)) / zoom
+                out.append(
+                    f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{r:.2f}" stroke-width="{0.9 / zoom:.3f}">'
+                    f"<title>{escape(c.name)}: {c.practices:,} {word}</title></circle>"
+                )
+        out.append("</g>")
+    if "cities" in layers:
+        labels = dict(Membership.Status.choices)
+        names = country_names()
+        out.append(f'<g class="layer layer-cities" stroke="#ffffff" stroke-width="{0.4 / zoom:.3f}">')
+        # Smallest last, so they are drawn on top of large neighbours and stay clickable.
+        for c in cities:
+            point = (
+                f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{radius(c.population, zoom)}" '
+                f'fill="{STATUS_COLOURS.get(c.status, "#555")}" data-city-id="{c.id}" data-status="{c.status}">'
+                f"<title>{escape(c.name)} · {escape(names.get(c.country, c.country))} · {c.population:,} · "
+                f"{escape(str(labels.get(c.status, c.status)))}</title></circle>"
+            )
+            if interactive:
+                point = f'<a href="{head}{c.id}{tail}" tabindex="-1" class="city">{point}</a>'
+            out.append(point)
+        out.append("</g>")
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - names are escaped; the rest are numbers and our own codes
+
+
+def legend() -> dict[str, list[tuple[str, str]]]:
+    """Colours and labels for the legend under the map."""
+    labels = dict(Membership.Status.choices)
+    return {
+        "bloc": [(b.colour, b.label) for b in BlocStatus.objects.all()],
+        "membership": [(colour, str(labels[status])) for status, colour in STATUS_COLOURS.items()],
+    }
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    iso2: str
+    name: str
+    bloc: str
+    members: int
+    population: int
+
+
+def country_table(cities: list[MapCity]) -> list[CountryRow]:
+    """Member countries with their active or suspended member cities and the population of those cities."""
+    fills, names = country_fills(), country_names()
+    totals: dict[str, list[int]] = {}
+    for c in cities:
+        if c.status == Membership.Status.ENDED:
+            continue
+        row = totals.setdefault(c.country, [0, 0])
+        row[0] += 1
+        row[1] += c.population
+    rows = [
+        CountryRow(iso2, names.get(iso2, iso2), fills.get(iso2, ("", ""))[1], n, pop)
+        for iso2, (n, pop) in totals.items()
+    ]
+    return sorted(rows, key=lambda r: (-r.members, r.name))
