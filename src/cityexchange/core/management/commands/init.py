@@ -6,6 +6,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 Login = tuple[str, str, str]
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         # demo step) rather than with one model call per published practice.
         from cityexchange.matching.receivers import indexing_deferred
 
-        with indexing_deferred():
+        # Demo workflows notify people by e-mail; keep those out of the console.
+        with indexing_deferred(), override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             logins = self.load_demos()
         if logins:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (e-mail / password / role):"))
