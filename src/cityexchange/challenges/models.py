@@ -46,7 +46,8 @@ class Challenge(TimeStamped):
         ordering = ["-created_at", "-id"]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
-        indexes = [models.Index(fields=["city", "status"])]
+        # updated_at: the insights data version reads MAX(updated_at) (an index lookup, not a scan).
+        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return self.title

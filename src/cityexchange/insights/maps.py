@@ -2,13 +2,19 @@
 population and coloured by membership status, and layers for practices and cooperations.
 
 Zooming to a country is a change of the SVG's viewBox (a link per country, no JavaScript). Points keep their size
-on screen at every zoom level because their radius is divided by the zoom factor. Each city point is a link to the
-city's page; those links are left out of the tab order (there can be 10,000 of them) because the table beside the
-map carries the same links for keyboard and screen-reader users.
+on screen at every zoom level because their radius is divided by the zoom factor.
+
+Up to `MAX_LINKED_POINTS` cities are drawn one by one: a `<circle>` with a `<title>` inside a link to the city's
+page (left out of the tab order: the table beside the map carries the same links for keyboard and screen-reader
+users). Beyond that (10,000 members at world zoom) one element per city costs megabytes and seconds, so the points
+are drawn as one `<path>` per colour and size class (and the practice rings likewise), without per-point links or
+tooltips: the city table (paginated) opens a city, and zooming to a country — which draws that country's cities
+one by one again when there are at most `MAX_LINKED_POINTS` of them — makes the points clickable.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +97,27 @@ def country_names() -> dict[str, str]:
     )
 
 
+MAX_LINKED_POINTS = 1000  # above this many cities in view, points are drawn as paths per class, without links
+RADIUS_STEP = 1.12  # size classes of the drawn paths: each radius is rounded to a power of this
+
+
+def points_are_links(cities: list[MapCity]) -> bool:
+    """Whether the map draws these cities (the ones of the current view) as links, one element each."""
+    return len(cities) <= MAX_LINKED_POINTS
+
+
+def _circle(x: float, y: float, r: float) -> str:
+    """One circle as path data (two arcs), for a path holding many."""
+    return f"M{x - r:.1f} {y:.1f}a{r:g} {r:g} 0 1 0 {2 * r:g} 0a{r:g} {r:g} 0 1 0 {-2 * r:g} 0"
+
+
+def _classed(r: float) -> float:
+    """The radius rounded to a size class: steps of `RADIUS_STEP` (12 %), too small to see at a glance."""
+    if r <= 0:
+        return 0.0
+    return round(math.exp(round(math.log(r) / math.log(RADIUS_STEP)) * math.log(RADIUS_STEP)), 3)
+
+
 def radius(population: int, zoom: float = 1.0) -> float:
     """Area grows with population (a square-root scale), from 1.2 units for a small town to 9 for 20 million."""
     return round((1.2 + 7.8 * math.sqrt(min(population, 25_000_000) / 25_000_000)) / zoom, 2)
@@ -149,7 +176,8 @@ def render_map(
 
     The drawn SVG is cached too (by data version, language, scope, zoom and layers): at 10,000 cities drawing it
     is the bulk of the page's time."""
-    key = f"map-svg:{scope}:{country}:{','.join(layers)}:{len(edges or [])}:{title}:{describedby}:{interactive}"
+    details = f"{scope}:{country}:{','.join(layers)}:{len(edges or [])}:{title}:{describedby}:{interactive}"
+    key = "map-svg:" + hashlib.sha1(details.encode(), usedforsecurity=False).hexdigest()[:16]  # a title has spaces
     return mark_safe(  # noqa: S308 - built by _draw_map, which escapes every name
         selectors.cached(
             key,
@@ -208,23 +236,46 @@ def _draw_map(
                 f"{escape(ca.name)} – {escape(cb.name)}</title></line>"
             )
         out.append("</g>")
+    if country:  # other countries' points are drawn only when they fall in the frame
+        x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
+        cities = [c for c in cities if c.country == country or (x0 <= c.x <= x1 and y0 <= c.y <= y1)]
+    in_view = [c for c in cities if c.country == country] if country else cities
+    linked = {c.id for c in in_view} if points_are_links(in_view) else set()
     if "practices" in layers:
         out.append(f'<g class="layer layer-practices" fill="none" stroke="{PRACTICE_COLOUR}">')
         word = _("published practices")
+        rings: dict[float, list[str]] = {}
         for c in cities:
             if c.practices:
                 r = radius(c.population, zoom) + (1.5 + 1.2 * math.log2(1 + c.practices)) / zoom
-                out.append(
-                    f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{r:.2f}" stroke-width="{0.9 / zoom:.3f}">'
-                    f"<title>{escape(c.name)}: {c.practices:,} {word}</title></circle>"
-                )
+                if c.id in linked:
+                    out.append(
+                        f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{r:.2f}" stroke-width="{0.9 / zoom:.3f}">'
+                        f"<title>{escape(c.name)}: {c.practices:,} {word}</title></circle>"
+                    )
+                else:
+                    rings.setdefault(_classed(r), []).append(_circle(c.x, c.y, _classed(r)))
+        for r, parts in sorted(rings.items()):
+            out.append(f'<path class="rings" data-r="{r}" stroke-width="{0.9 / zoom:.3f}" d="{"".join(parts)}"/>')
         out.append("</g>")
     if "cities" in layers:
         labels = dict(Membership.Status.choices)
         names = country_names()
         out.append(f'<g class="layer layer-cities" stroke="#ffffff" stroke-width="{0.4 / zoom:.3f}">')
-        # Smallest last, so they are drawn on top of large neighbours and stay clickable.
+        # Grouped points first (larger classes first), linked points on top so they stay clickable.
+        dots: dict[tuple[str, float], list[str]] = {}
         for c in cities:
+            if c.id not in linked:
+                r = _classed(radius(c.population, zoom))
+                dots.setdefault((c.status, r), []).append(_circle(c.x, c.y, r))
+        for (status, r), parts in sorted(dots.items(), key=lambda item: (-item[0][1], item[0][0])):
+            out.append(
+                f'<path class="points" data-status="{status}" data-r="{r}" data-count="{len(parts)}" '
+                f'fill="{STATUS_COLOURS.get(status, "#555")}" d="{"".join(parts)}"/>'
+            )
+        for c in cities:
+            if c.id not in linked:
+                continue
             point = (
                 f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{radius(c.population, zoom)}" '
                 f'fill="{STATUS_COLOURS.get(c.status, "#555")}" data-city-id="{c.id}" data-status="{c.status}">'
@@ -257,8 +308,11 @@ class CountryRow:
     population: int
 
 
-def country_table(cities: list[MapCity]) -> list[CountryRow]:
-    """Member countries with their active or suspended member cities and the population of those cities."""
+def country_table(cities: list[MapCity], scope: str | None = None) -> list[CountryRow]:
+    """Member countries with their active or suspended member cities and the population of those cities (cached
+    by data version when `scope` is given: `cities` is then that scope's `map_cities`)."""
+    if scope is not None:
+        return list(selectors.cached(f"country-table:{scope}", lambda: country_table(cities)))
     fills, names = country_fills(), country_names()
     totals: dict[str, list[int]] = {}
     for c in cities:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
@@ -122,17 +123,67 @@ def _end_of(year: int | None) -> dt.datetime | None:
 
 
 # --- The data version the cache is keyed on.
-def data_version() -> str:
+#
+# Two parts. (1) A *change counter* in the shared cache, bumped after commit by the signals of every model the
+# figures read (`receivers.py`): practice_changed / challenge_changed, and post_save/post_delete of memberships,
+# cities, the taxonomy and the cooperation tables. Read on every call (one cache get), so a change through a
+# service is seen by the very next request in every process. (2) The database aggregates (row counts and the
+# latest `updated_at`, an index lookup on the indexed `updated_at` of practices and challenges): the backstop for
+# writes that send no signal (bulk imports, `QuerySet.update`, another tool on the database). They are memoised in
+# the process for `VERSION_MEMO_SECONDS`, so such a write is seen at most that long after it; any signal of this
+# process clears the memo at once.
+VERSION_MEMO_SECONDS = 2.0
+COUNTER_KEY = "insights:change-counter"
+_memo: dict[str, tuple[float, str]] = {}
+_clock: Callable[[], float] = time.monotonic
+
+
+def _stamp(model: Any) -> tuple[int, Any]:
+    # Two queries, not one aggregate: `COUNT(*)` alone and `MAX(updated_at)` alone are the forms the database
+    # answers from an index (a combined aggregate scans the table).
+    return model.objects.order_by().count(), model.objects.order_by().aggregate(t=Max("updated_at"))["t"]
+
+
+def _database_version() -> str:
     parts: list[Any] = [
-        Membership.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
-        Practice.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
-        Challenge.objects.aggregate(n=Count("pk"), t=Max("updated_at")),
+        _stamp(Membership),
+        _stamp(Practice),
+        _stamp(Challenge),
         list(BlocStatus.objects.values_list("code", "colour", "rank", "names")),
         list(Country.objects.values_list("iso2", "bloc_status_id").order_by("iso2")),
         list(Sector.objects.values_list("code", "rank", "names")),
         sources.cooperation_version(),
     ]
-    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:16]
+    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def forget_version() -> None:
+    """Drop this process's memoised database part (a signal of this process saw a change)."""
+    _memo.clear()
+
+
+def bump_version() -> None:
+    """Tell every process that the data changed (called after commit by the receivers)."""
+    forget_version()
+    try:
+        cache.incr(COUNTER_KEY)
+    except ValueError:  # not set yet (or evicted): any new value differs from what readers keyed on
+        cache.set(COUNTER_KEY, int(time.time() * 1000) % 1_000_000_000, None)
+
+
+def database_version() -> str:
+    """The database part of the version, memoised in the process for `VERSION_MEMO_SECONDS`."""
+    now = _clock()
+    memo = _memo.get("db")
+    if memo is None or now - memo[0] >= VERSION_MEMO_SECONDS:
+        memo = (now, _database_version())
+        _memo["db"] = memo
+    return memo[1]
+
+
+def data_version() -> str:
+    """The cache key part for the data: the change counter and the (memoised) database aggregates."""
+    return f"{cache.get(COUNTER_KEY, 0)}-{database_version()}"
 
 
 def cached(name: str, compute: Callable[[], Any], *, version: str | None = None, ttl: int = CACHE_TTL) -> Any:
@@ -451,38 +502,141 @@ def _engine_suggestions(viewer: Any, linked: set[frozenset[int]], k: int) -> lis
     return sorted(best.values(), key=lambda s: (-s.score, s.a, s.b))[:k]
 
 
+def _network_core(viewer: Any) -> tuple[Network, set[frozenset[int]]]:
+    coop_edges = sources.cooperation_edges(viewer)
+    edges = coop_edges
+    if edges is None:
+        signed = sources.agreements(viewer)
+        edges = sources.agreement_edges(signed) if signed is not None else None
+    graph = build_graph(_member_nodes(), edges or [])
+    network = Network(
+        graph=graph,
+        most_connected=most_connected(graph, k=10),
+        isolated=isolated_members(graph),
+        country_gaps=countries_never_cooperating(graph),
+        suggestions=[],
+        method="",
+        available=edges is not None,
+    )
+    return network, linked_pairs(graph)
+
+
+def compute_suggestions(
+    viewer: Any, linked: set[frozenset[int]], *, method: str, k: int
+) -> tuple[list[Suggestion], str]:
+    """Suggestions and the method that made them. "engine" runs the matching engine (seconds to a minute: only in
+    the background task or on explicit request), falling back to sectors when it has no answer."""
+    suggestions: list[Suggestion] | None = None
+    if method == "engine":
+        suggestions = _engine_suggestions(viewer, linked, k)
+        if suggestions:
+            return suggestions, "engine"
+    if method in ("engine", "sectors"):
+        suggestions = suggest_by_sectors(_needs(viewer), _offers(viewer), linked, k=k)
+        return suggestions, "sectors" if suggestions else ""
+    return [], ""
+
+
+STORED_SUGGESTIONS = 20
+
+
+def refresh_suggestions(scope: str) -> str:
+    """Compute and store the suggested partnerships of `scope` unless the stored ones are current (the task's
+    body); returns the method used ("current" when nothing had to be done)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import SuggestionSet
+
+    version = _database_version()
+    stored = SuggestionSet.objects.filter(scope=scope).first()
+    if stored is not None and stored.version == version:
+        return "current"
+    viewer: Any = AnonymousUser()
+    if scope == ALL:  # what the secretariat sees; any secretariat account will do (visibility is by role)
+        viewer = get_user_model().objects.filter(is_secretariat=True, is_active=True).first()
+        if viewer is None:
+            return ""
+    _network, linked = _network_core(viewer)
+    suggestions, used = compute_suggestions(viewer, linked, method="engine", k=STORED_SUGGESTIONS)
+    SuggestionSet.objects.update_or_create(
+        scope=scope,
+        defaults={
+            "version": version,
+            "method": used,
+            "suggestions": [
+                {**asdict(s), "sectors": list(s.sectors), "practice_ids": list(s.practice_ids)} for s in suggestions
+            ],
+            "computed_at": timezone.now(),
+        },
+    )
+    return used
+
+
+@dataclass(frozen=True)
+class Stored:
+    suggestions: list[Suggestion]
+    method: str
+    computed_at: dt.datetime
+    current: bool  # computed at today's data version
+
+
+def stored_suggestions(scope: str, linked: set[frozenset[int]], *, k: int = 20) -> Stored | None:
+    """The suggestions the background task stored for `scope` (pairs linked since then left out), or None."""
+    from .models import SuggestionSet
+
+    row = SuggestionSet.objects.filter(scope=scope).first()
+    if row is None:
+        return None
+    items = [
+        Suggestion(**{**item, "sectors": tuple(item["sectors"]), "practice_ids": tuple(item["practice_ids"])})
+        for item in row.suggestions
+    ]
+    kept = [s for s in items if frozenset((s.a, s.b)) not in linked][:k]
+    return Stored(kept, row.method, row.computed_at, row.version == database_version())
+
+
 def cooperation_network(user: Any, scope: str = PUBLIC, *, method: str = "auto", k: int = 20) -> Network:
     """The network as `scope` may see it, its metrics and suggested partnerships (cached by data version).
 
-    `method`: "engine" uses the matching engine, "sectors" the shared sectors of one city's open challenges and
-    another's published practices; "auto" tries the engine and falls back to sectors when it has no answer.
+    `method`: "auto" (pages, API, report) shows what the background task stored (`tasks.refresh_suggestions`),
+    and the shared-sectors suggestions while none is stored — it never runs the matching engine; "sectors" the
+    shared sectors of one city's open challenges and another's published practices; "engine" runs the engine
+    now (slow: for the task and explicit calls); "none" skips suggestions (the map).
     """
     viewer = _viewer(user, scope)
 
-    def compute() -> Network:
-        coop_edges = sources.cooperation_edges(viewer)
-        edges = coop_edges
-        if edges is None:
-            signed = sources.agreements(viewer)
-            edges = sources.agreement_edges(signed) if signed is not None else None
-        graph = build_graph(_member_nodes(), edges or [])
-        linked = linked_pairs(graph)
-        suggestions: list[Suggestion] | None = None
-        used = ""
-        if method in ("auto", "engine"):
-            suggestions = _engine_suggestions(viewer, linked, k)
-            used = "engine" if suggestions else ""
-        if not suggestions and method in ("auto", "sectors"):
-            suggestions = suggest_by_sectors(_needs(viewer), _offers(viewer), linked, k=k)
-            used = "sectors"
-        return Network(
-            graph=graph,
-            most_connected=most_connected(graph, k=10),
-            isolated=isolated_members(graph),
-            country_gaps=countries_never_cooperating(graph),
-            suggestions=suggestions or [],
-            method=used if suggestions else "",
-            available=edges is not None,
-        )
+    def compute() -> tuple[Network, set[frozenset[int]]]:
+        return _network_core(viewer)
 
-    return cast(Network, cached(f"network:{scope}:{method}:{k}", compute))
+    network, linked = cached(f"network:{scope}", compute)
+    if method == "none":
+        return network
+    if method == "auto":
+        stored = stored_suggestions(scope, linked, k=k)
+        if stored is not None:  # even an empty result: the task found no pair
+            network.suggestions, network.method = stored.suggestions, stored.method
+            network.extra.update(stored=True, computed_at=stored.computed_at, current=stored.current)
+            return network
+        method = "sectors"
+        network.extra.update(stored=False, fallback=True)
+    suggestions, used = cached(
+        f"network-suggestions:{scope}:{method}:{k}",
+        lambda: compute_suggestions(viewer, linked, method=method, k=k),
+    )
+    network.suggestions, network.method = suggestions, used
+    return network
+
+
+def network_edges(user: Any, scope: str = PUBLIC) -> tuple[list[tuple[int, int, str]], bool]:
+    """The network's linked pairs (city a, city b, "agreement" or "cooperation") for the map's layer, and whether
+    the cooperation register is available; cached apart from the graph, which the map does not need."""
+
+    def compute() -> tuple[list[tuple[int, int, str]], bool]:
+        network = cooperation_network(user, scope, method="none")
+        edges = [
+            (a, b, "agreement" if "agreement" in d["kinds"] else "cooperation")
+            for a, b, d in network.graph.edges(data=True)
+        ]
+        return edges, network.available
+
+    return cast(tuple[list[tuple[int, int, str]], bool], cached(f"network-edges:{scope}", compute))

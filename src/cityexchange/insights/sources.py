@@ -180,3 +180,12 @@ def cooperation_version() -> list[Any]:
         except Exception:
             logger.exception("cooperation version unavailable")
     return out
+
+
+def cooperation_models() -> list[Any]:
+    """The cooperation app's models the network and the figures read (for the change receivers)."""
+    models = _module("cityexchange.cooperation.models")
+    if models is None:
+        return []
+    names = ("Cooperation", "Participant", "Agreement", "StageEvent")
+    return [m for m in (getattr(models, n, None) for n in names) if m is not None]

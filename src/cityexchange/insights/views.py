@@ -16,7 +16,7 @@ from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Country, Sector
 
-from . import charts, maps, report, selectors
+from . import charts, maps, report, selectors, tasks
 from .selectors import Figure
 
 MAP_TABLE_ROWS = 100
@@ -66,16 +66,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
     layers = _layers(request)
     cities = maps.map_cities(actor(request), scope)
     edges: list[tuple[int, int, str]] = []
-    network = None
+    available = None
     if "cooperations" in layers:
-        network = selectors.cooperation_network(actor(request), scope, method="none")
-        edges = [
-            (a, b, "agreement" if "agreement" in d["kinds"] else "cooperation")
-            for a, b, d in network.graph.edges(data=True)
-        ]
+        edges, available = selectors.network_edges(actor(request), scope)
     shown = [c for c in cities if c.country == country] if country else cities
     page = Paginator(shown, MAP_TABLE_ROWS).get_page(request.GET.get("page"))
-    countries = maps.country_table(cities)
+    countries = maps.country_table(cities, scope)
     context = {
         "svg": maps.render_map(
             actor(request), scope, country=country, layers=layers, edges=edges, describedby="map-table-caption"
@@ -96,7 +92,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "status_labels": dict(maps.Membership.Status.choices),
         "country_names": maps.country_names(),
-        "cooperation_available": network.available if network else None,
+        "cooperation_available": available,
+        "linked_points": maps.points_are_links(shown),
     }
     return render(request, "insights/map.html", context, status=422 if error else 200)
 
@@ -104,6 +101,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def network_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     network = selectors.cooperation_network(actor(request), scope)
+    if not network.extra.get("current") and not tasks.runs_inline():
+        # The stored suggestions are missing or older than the data: a worker computes new ones. (With the
+        # immediate backend enqueueing would run the engine here, in the request: the change signals do it.)
+        tasks.schedule_refresh()
     edges = [
         (a, b, "agreement" if "agreement" in d["kinds"] else "cooperation")
         for a, b, d in network.graph.edges(data=True)

@@ -91,7 +91,8 @@ class Practice(TimeStamped):
         ordering = ["-published_at", "-updated_at", "-id"]
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
-        indexes = [models.Index(fields=["city", "status"])]
+        # updated_at: the insights data version reads MAX(updated_at) (an index lookup, not a scan).
+        indexes = [models.Index(fields=["city", "status"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return self.title
