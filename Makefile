@@ -20,9 +20,12 @@ messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get install -y -qq gettext >/dev/null)
 	cd src/cityexchange && ../../$(CX) compilemessages --ignore '.venv' -v 0
 
+# The demo runs background tasks the way production does: queued in the database, run by a worker beside the
+# server. The demo's own queued notifications are drained quietly before serving.
 demo: messages
-	DEBUG=$${DEBUG:-true} $(CX) init --demo
-	DEBUG=$${DEBUG:-true} $(CX) serve 127.0.0.1:8000
+	DEBUG=$${DEBUG:-true} TASKS_BACKEND=database $(CX) init --demo
+	TASKS_BACKEND=database EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(CX) db_worker --batch -v 0
+	DEBUG=$${DEBUG:-true} TASKS_BACKEND=database $(CX) serve 127.0.0.1:8000 --with-worker
 
 # Debian's chromium for the browser tests and the Noto fonts every script of the content needs.
 browser:

@@ -1,17 +1,34 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve the platform (Django's threaded server with static files; use gunicorn in production)."
+    help = (
+        "Serve the platform (Django's threaded server with static files; use gunicorn in production). "
+        "With TASKS_BACKEND=database, --with-worker also runs a background-task worker beside it."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--with-worker", action="store_true", help="Also run `db_worker` for background tasks.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        worker = None
+        if options["with_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+            # Slow work (indexing, e-mails, suggestions) then runs beside the server, not inside page requests.
+            worker = subprocess.Popen([sys.executable, "-m", "cityexchange", "db_worker", "--interval", "0.5"])
+            self.stdout.write("Background-task worker started.")
         self.stdout.write(f"Serving on http://{options['addrport']}/  (Ctrl+C stops)")
-        call_command("runserver", options["addrport"], use_reloader=False, insecure_serving=True)
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False, insecure_serving=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
