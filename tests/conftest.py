@@ -15,6 +15,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Hashing strength is not under test; MD5 keeps user creation fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Parallel workers each get their own Redis database: a test that clears the cache must not wipe the
+    # sessions of a test running in another worker.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if settings.REDIS_URL and worker.startswith("gw"):
+        base = settings.REDIS_URL.rsplit("/", 1)[0] if settings.REDIS_URL.count("/") > 2 else settings.REDIS_URL
+        settings.CACHES["default"]["LOCATION"] = f"{base}/{1 + int(worker[2:])}"
 
 
 @pytest.fixture

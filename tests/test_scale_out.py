@@ -39,6 +39,7 @@ def app_servers(transactional_db: None) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": settings.CACHES["default"]["LOCATION"],  # this test worker's Redis database
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
