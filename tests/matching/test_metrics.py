@@ -46,3 +46,17 @@ def test_evaluate_per_language_pair_restricts_to_that_language():
     assert result["ru->ru"]["R@1"] == 0.0  # ru2 never retrieved
     assert result["en->en"]["MRR@10"] == 0.5
     assert result["all"]["queries"] == 2
+
+
+def test_exact_ranks_from_scores_with_several_relevant_and_ties():
+    import numpy as np
+
+    from cityexchange.matching.beir import _query_figures
+
+    scores = np.array([0.9, 0.8, 0.7, 0.7, 0.1], np.float32)
+    # relevant: 0 (rank 1) and 3 (tied with irrelevant 2: counted behind it, rank 4)
+    figures = _query_figures(scores, {0: 1.0, 3: 1.0})
+    assert figures["mAP"] == pytest.approx((1 / 1 + 2 / 4) / 2)
+    assert figures["R@1"] == 0.5
+    # all-equal scores earn nothing: ties with irrelevant candidates count against the relevant one
+    assert _query_figures(np.zeros(5, np.float32), {2: 1.0})["MRR@10"] == pytest.approx(1 / 5)

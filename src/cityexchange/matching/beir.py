@@ -72,10 +72,9 @@ def _ranks(scores: npt.NDArray[np.float32], positive: Mapping[int, float]) -> di
     rel_scores = scores[rel]
     out = {}
     for s, value in zip(rel.tolist(), rel_scores.tolist(), strict=True):
-        at_least = int((scores >= value).sum())  # includes itself and every tie
-        rel_ties = int((rel_scores == value).sum())  # relevant ties do not push each other down
-        rel_above = int((rel_scores > value).sum())
-        out[s] = at_least - rel_ties + rel_above + 1
+        at_least = int((scores >= value).sum())  # itself, every candidate above it, and every tie
+        rel_ties = int((rel_scores == value).sum())  # relevant ties (itself included) do not push it down
+        out[s] = at_least - rel_ties + 1
     return out
 
 

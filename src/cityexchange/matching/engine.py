@@ -115,6 +115,7 @@ class SearchIndex:
         self._centering = LanguageCentering()
         self._fitted_counts: dict[str, int] = {}
         self._facets: dict[str, dict[Any, set[int]]] = {}
+        self._starts_cache: npt.NDArray[np.int64] | None = None
 
     # --- writing -------------------------------------------------------------------------------------------
 
@@ -232,6 +233,14 @@ class SearchIndex:
         self.add(docs, vectors)
         self.refit()
 
+    def _starts_array(self) -> npt.NDArray[np.int64]:
+        # Converting a 100,000-element list costs milliseconds per query: keep the array until it changes.
+        cached = self._starts_cache
+        if cached is None or len(cached) != len(self._slot_start):
+            cached = np.array(self._slot_start, dtype=np.int64)
+            self._starts_cache = cached
+        return cached
+
     def _slot_rows(self, slot: int) -> range:
         end = self._slot_start[slot + 1] if slot + 1 < len(self._slot_start) else self._n_rows
         return range(self._slot_start[slot], end)
@@ -253,6 +262,7 @@ class SearchIndex:
         self._slot_ids = [self._slot_ids[s] for s in live_slots]
         starts = np.searchsorted(self._row_slot, np.arange(len(live_slots)))
         self._slot_start = [int(x) for x in starts]
+        self._starts_cache = None
         for entry in self._entries.values():
             entry.slot = slot_map[entry.slot]
         self._facets = {}
@@ -405,7 +415,7 @@ class SearchIndex:
         if n_slots == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64), []
         fused = np.where(self._row_alive[: self._n_rows], fused, -np.inf).astype(np.float32)
-        starts = np.array(self._slot_start, dtype=np.int64)
+        starts = self._starts_array()
         # reduceat needs non-empty segments; every document has at least one passage, so they are.
         best = np.maximum.reduceat(fused, starts)
         mask = self._filter_mask(filters, ids)
@@ -433,7 +443,7 @@ class SearchIndex:
             return []
         fused, dense, share = self.row_scores(query, lang=lang, mode=mode)
         fused = np.where(self._row_alive[: self._n_rows], fused, -np.inf).astype(np.float32)
-        starts = np.array(self._slot_start, dtype=np.int64)
+        starts = self._starts_array()
         best = np.maximum.reduceat(fused, starts)
         mask = self._filter_mask(filters, ids)
         if mask is not None:

@@ -40,9 +40,7 @@ def lexical_share(bm25: Scores, reference: float, cap: float) -> Scores:
     return np.minimum(bm25 / np.float32(reference), np.float32(cap))
 
 
-def fuse(
-    dense: Scores, bm25: Scores, reference: float, config: FusionConfig, same_language: float = 1.0
-) -> Scores:
+def fuse(dense: Scores, bm25: Scores, reference: float, config: FusionConfig, same_language: float = 1.0) -> Scores:
     """Fused score per passage: cosine + weight x lexical share (both arrays over the same rows).
 
     ``same_language`` is the share of the index written in the query's language. Words can only match

@@ -127,15 +127,20 @@ class LexicalIndex:
                 reference += qtf * self.idf(0) * saturation_at_one
                 continue
             rows, tfs = self._postings(tid)
-            live = alive[rows].astype(bool)
-            df = int(live.sum())
+            if self._n_alive == n_rows:  # nothing removed since the last compaction: skip the liveness mask
+                live = None
+                df = len(rows)
+            else:
+                live = alive[rows].astype(bool)
+                df = int(live.sum())
             idf = self.idf(df)
             reference += qtf * idf * saturation_at_one
             if df == 0:
                 continue
             if norm is None:
                 norm = (k1 * (1.0 - self.b + self.b * lengths / avgdl)).astype(np.float32)
-            rows, tfs = rows[live], tfs[live]
+            if live is not None:
+                rows, tfs = rows[live], tfs[live]
             # Rows are unique within one posting list, so a fancy-indexed += is safe (no np.add.at needed).
             out[rows] += (qtf * idf) * tfs * (k1 + 1.0) / (tfs + norm[rows])
         return out, reference
