@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
+from cityexchange.core.validation import clean_text
 from cityexchange.registry.models import City, Language, Membership, Sector
 
 from .models import (
@@ -40,15 +41,6 @@ MAX_TIME_LIMIT = 600.0
 
 
 # --- helpers --------------------------------------------------------------------------------------------------
-def _text(value: str | None, field: str, label: str, max_len: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("%(field)s is required.") % {"field": label}, field=field)
-    if len(value) > max_len:
-        raise InvalidInput(
-            _("%(field)s is too long (%(n)d characters at most).") % {"field": label, "n": max_len}, field=field
-        )
-    return value
 
 
 def _aware(value: Any, event: Event, field: str) -> dt.datetime:
@@ -102,8 +94,8 @@ def event_create(
     organisers: Iterable[Any] = (),
 ) -> Event:
     require(is_secretariat(actor), _("Only the secretariat can create forum events."))
-    name = _text(name, "name", _("The name"), 200)
-    slug = _text(slug, "slug", _("The short name"), 80).lower()
+    name = clean_text(name, "name", _("The name"), 200)
+    slug = clean_text(slug, "slug", _("The short name"), 80).lower()
     if not all(c.isalnum() or c == "-" for c in slug) or not slug.isascii():
         raise InvalidInput(_("Use only Latin letters, digits and hyphens in the short name."), field="slug")
     if Event.objects.filter(slug=slug).exists():
@@ -121,8 +113,8 @@ def event_create(
         timezone=timezone_name,
         starts_on=starts_on,
         ends_on=ends_on,
-        venue=_text(venue, "venue", _("The venue"), 300, required=False),
-        description=_text(description, "description", _("The description"), 20_000, required=False),
+        venue=clean_text(venue, "venue", _("The venue"), 300, required=False),
+        description=clean_text(description, "description", _("The description"), 20_000, required=False),
         is_published=is_published,
     )
     event.working_languages.set(list(working_languages))
@@ -143,7 +135,7 @@ def event_set_organisers(*, actor: Any, event: Event, organisers: Iterable[Any])
 @transaction.atomic
 def room_add(*, actor: Any, event: Event, name: str, capacity: int = 0) -> Room:
     _require_organiser(actor, event)
-    name = _text(name, "name", _("The room's name"), 100)
+    name = clean_text(name, "name", _("The room's name"), 100)
     if event.rooms.filter(name=name).exists():
         raise Conflict(_("There is already a room called %(name)s.") % {"name": name}, field="name")
     if capacity < 0:
@@ -168,7 +160,7 @@ def session_add(
     description: str = "",
 ) -> Session:
     _require_organiser(actor, event)
-    title = _text(title, "title", _("The title"), 300)
+    title = clean_text(title, "title", _("The title"), 300)
     if kind not in Session.Kind.values:
         raise InvalidInput(_("Unknown kind of session: %(v)s.") % {"v": kind}, field="kind")
     starts_at, ends_at = _aware(starts_at, event, "starts_at"), _aware(ends_at, event, "ends_at")
@@ -189,7 +181,7 @@ def session_add(
     session = Session.objects.create(
         event=event,
         title=title,
-        description=_text(description, "description", _("The description"), 10_000, required=False),
+        description=clean_text(description, "description", _("The description"), 10_000, required=False),
         kind=kind,
         sector=sector,
         room=room,
@@ -245,7 +237,7 @@ def tables_create(*, actor: Any, event: Event, count: int, seats: int = 4, prefi
         raise InvalidInput(_("The number of tables must be between 1 and 1000."), field="count")
     if not 2 <= seats <= 50:
         raise InvalidInput(_("A table seats between 2 and 50 people."), field="seats")
-    prefix = _text(prefix, "prefix", _("The prefix"), 20, required=False)
+    prefix = clean_text(prefix, "prefix", _("The prefix"), 20, required=False)
     start = event.tables.count() + 1
     names = [f"{prefix}{k}" for k in range(start, start + count)]
     if event.tables.filter(name__in=names).exists():
@@ -276,7 +268,7 @@ def interpreter_add(
     *, actor: Any, event: Event, name: str, language_pairs: Iterable[str], available_slots: Iterable[Slot] = ()
 ) -> Interpreter:
     _require_organiser(actor, event)
-    name = _text(name, "name", _("The name"), 150)
+    name = clean_text(name, "name", _("The name"), 150)
     pairs = _language_pairs(language_pairs)
     slots = list(available_slots)
     if any(s.event_id != event.pk for s in slots):
@@ -336,7 +328,7 @@ def registration_create(
             raise InvalidTransition(_("Registration for %(event)s is closed.") % {"event": event})
     if not Membership.objects.filter(city=city, status=Membership.Status.ACTIVE).exists() and not organiser:
         raise InvalidInput(_("%(city)s is not an active member city.") % {"city": city.name}, field="city")
-    role = _text(role, "role", _("The position"), 150)
+    role = clean_text(role, "role", _("The position"), 150)
     langs = list(languages)
     if not langs:
         raise InvalidInput(_("Choose at least one language you speak."), field="languages")
@@ -351,7 +343,7 @@ def registration_create(
                 city=city,
                 role=role,
                 needs_interpreter=needs_interpreter,
-                interpreter_note=_text(interpreter_note, "interpreter_note", _("The note"), 300, required=False),
+                interpreter_note=clean_text(interpreter_note, "interpreter_note", _("The note"), 300, required=False),
                 arrival=arrival,
                 departure=departure,
                 registered_by=actor,
@@ -395,7 +387,7 @@ def registration_update(
     fields = ["role", "arrival", "departure", "needs_interpreter"]
     before = snapshot(registration, fields)
     if role is not None:
-        registration.role = _text(role, "role", _("The position"), 150)
+        registration.role = clean_text(role, "role", _("The position"), 150)
     if arrival is not None or departure is not None:
         registration.arrival, registration.departure = _check_stay(
             event, arrival or registration.arrival, departure or registration.departure
@@ -548,7 +540,7 @@ def meeting_request_create(
         priority = 0
     if priority not in MeetingRequest.Priority.values:
         raise InvalidInput(_("The priority must be 1, 2 or 3."), field="priority")
-    topic = _text(topic, "topic", _("The topic"), 300)
+    topic = clean_text(topic, "topic", _("The topic"), 300)
     mine, theirs = party_ids(requester), party_ids(target)
     duplicate = MeetingRequest.objects.filter(
         Q(requester_id__in=mine, target_id__in=theirs) | Q(requester_id__in=theirs, target_id__in=mine),
@@ -750,7 +742,7 @@ def meeting_mark_held(*, actor: Any, meeting: Meeting, outcome: str = "", open_c
         raise InvalidTransition(_("Only a meeting of the published schedule can be marked as held."))
     if meeting.slot.starts_at > timezone.now():
         raise InvalidTransition(_("This meeting has not started yet."))
-    meeting.outcome = _text(outcome, "outcome", _("The outcome"), 10_000, required=False)
+    meeting.outcome = clean_text(outcome, "outcome", _("The outcome"), 10_000, required=False)
     meeting.held_at = meeting.held_at or timezone.now()
     meeting.save(update_fields=["held_at", "outcome"])
     audit(actor, "forum.meeting.held", meeting, after=snapshot(meeting, ["held_at", "outcome"]))

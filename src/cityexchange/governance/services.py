@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cityexchange.accounts.permissions import is_officer, is_secretariat
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, DomainError, InvalidInput, InvalidTransition, PermissionDenied, require
+from cityexchange.core.validation import clean_text
 from cityexchange.registry import services as registry_services
 from cityexchange.registry.models import City, Language, Membership, MembershipApplication, Sector
 
@@ -59,17 +60,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
 
 
-def _text(value: str, field: str, label: str, max_len: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise InvalidInput(_("%(field)s is required.") % {"field": label}, field=field)
-    if len(value) > max_len:
-        raise InvalidInput(
-            _("%(field)s is too long (%(n)d characters at most).") % {"field": label, "n": max_len}, field=field
-        )
-    return value
-
-
 def statutes_settings() -> StatutesSettings:
     settings, _created = StatutesSettings.objects.get_or_create(pk=1)
     return settings
@@ -90,7 +80,7 @@ def document_version_add(
 ) -> DocumentVersion:
     """A new version of a document, with its text in each language given ({code: (title, body)})."""
     require(is_secretariat(actor), _("Only the secretariat can record documents."))
-    decision = _text(decision, "decision", _("The adopting decision"), 300)
+    decision = clean_text(decision, "decision", _("The adopting decision"), 300)
     if not texts:
         raise InvalidInput(_("Give the text in at least one language."), field="texts")
     known = set(Language.objects.filter(code__in=texts).values_list("code", flat=True))
@@ -109,8 +99,8 @@ def document_version_add(
         DocumentText.objects.create(
             version=version,
             language_id=code,
-            title=_text(title, "title", _("The title"), 300),
-            body=_text(body, "body", _("The text"), 200_000),
+            title=clean_text(title, "title", _("The title"), 300),
+            body=clean_text(body, "body", _("The text"), 200_000),
         )
     audit(actor, "document.version_add", version, after={"number": version.number, "languages": sorted(texts)})
     return version
@@ -243,8 +233,8 @@ def vote_open(
         raise InvalidInput(_("%(body)s does not hold votes.") % {"body": body}, field="body")
     if kind not in Vote.Kind.values:
         raise InvalidInput(_("Unknown kind of motion."), field="kind")
-    title = _text(title, "title", _("The title"), 300)
-    motion = _text(motion, "motion", _("The text of the motion"), 20_000, required=False)
+    title = clean_text(title, "title", _("The title"), 300)
+    motion = clean_text(motion, "motion", _("The text of the motion"), 20_000, required=False)
     majority_rule = majority_rule or rules.default_majority_rule
     if majority_rule not in rules.allowed_majority_rules:
         allowed = ", ".join(str(MajorityRule(r).label) for r in rules.allowed_majority_rules if r in MajorityRule)
@@ -598,8 +588,8 @@ def group_create(
     names: dict[str, str] | None = None,
 ) -> WorkingGroup:
     require(is_secretariat(actor), _("Only the secretariat can set up working groups."))
-    name = _text(name, "name", _("The name"), 200)
-    slug = _text(slug, "slug", _("The code"), 60)
+    name = clean_text(name, "name", _("The name"), 200)
+    slug = clean_text(slug, "slug", _("The code"), 60)
     if WorkingGroup.objects.filter(slug=slug).exists():
         raise Conflict(_("A working group with this code already exists."), field="slug")
     sectors = list(sectors)
@@ -679,8 +669,8 @@ def plan_item_add(
         raise InvalidInput(_("The lead must be a city of the group."), field="lead_city")
     item = WorkPlanItem.objects.create(
         group=group,
-        title=_text(title, "title", _("The task"), 300),
-        description=_text(description, "description", _("The description"), 10_000, required=False),
+        title=clean_text(title, "title", _("The task"), 300),
+        description=clean_text(description, "description", _("The description"), 10_000, required=False),
         due_on=due_on,
         lead_city=lead_city,
         status=status,
@@ -708,10 +698,10 @@ def meeting_add(
     require(can_manage_group(actor, group), _("Only the chair city can call a meeting."))
     meeting = Meeting.objects.create(
         group=group,
-        title=_text(title, "title", _("The title"), 300),
+        title=clean_text(title, "title", _("The title"), 300),
         starts_at=starts_at,
-        place=_text(place, "place", _("The place"), 200, required=False),
-        agenda=_text(agenda, "agenda", _("The agenda"), 20_000, required=False),
+        place=clean_text(place, "place", _("The place"), 200, required=False),
+        agenda=clean_text(agenda, "agenda", _("The agenda"), 20_000, required=False),
     )
     audit(actor, "group.meeting_add", meeting, after=snapshot(meeting, ["group", "title", "starts_at", "place"]))
     return meeting
@@ -720,7 +710,7 @@ def meeting_add(
 @transaction.atomic
 def meeting_record_minutes(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
     require(can_manage_group(actor, meeting.group), _("Only the chair city can record the minutes."))
-    minutes = _text(minutes, "minutes", _("The minutes"), 100_000)
+    minutes = clean_text(minutes, "minutes", _("The minutes"), 100_000)
     if meeting.starts_at > timezone.now():
         raise InvalidTransition(_("Minutes can only be recorded once the meeting has taken place."))
     before = {"minutes": meeting.minutes}
@@ -735,7 +725,7 @@ def group_document_add(
     *, actor: Any, group: WorkingGroup, title: str, language: str, url: str = "", body: str = ""
 ) -> GroupDocument:
     require(can_share_in_group(actor, group), _("Only cities of the group can share documents with it."))
-    title = _text(title, "title", _("The title"), 300)
+    title = clean_text(title, "title", _("The title"), 300)
     if not Language.objects.filter(code=language).exists():
         raise InvalidInput(_("Unknown language: %(v)s.") % {"v": language}, field="language")
     url = (url or "").strip()
@@ -744,7 +734,7 @@ def group_document_add(
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError as exc:
             raise InvalidInput(_("Enter a valid web address (http or https)."), field="url") from exc
-    body = _text(body, "body", _("The text"), 200_000, required=False)
+    body = clean_text(body, "body", _("The text"), 200_000, required=False)
     if not url and not body:
         raise InvalidInput(_("Give a link or a text."), field="url")
     document = GroupDocument.objects.create(

@@ -15,19 +15,9 @@ from cityexchange.accounts.models import CityRole
 from cityexchange.accounts.permissions import is_coordinator, is_secretariat
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
+from cityexchange.core.validation import clean_text
 
 from .models import BlocStatus, City, Country, Membership, MembershipApplication, Sector
-
-
-def _required(value: str, field: str, label: str, max_len: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(_("%(field)s is required.") % {"field": label}, field=field)
-    if len(value) > max_len:
-        raise InvalidInput(
-            _("%(field)s is too long (%(n)d characters at most).") % {"field": label, "n": max_len}, field=field
-        )
-    return value
 
 
 @transaction.atomic
@@ -42,8 +32,8 @@ def application_submit(
     priority_sectors: Iterable[Sector] = (),
 ) -> MembershipApplication:
     require(getattr(actor, "is_authenticated", False), _("Sign in to apply for membership."))
-    letter = _required(letter, "letter", _("The application letter"), 10_000)
-    contact_name = _required(contact_name, "contact_name", _("The contact person"), 150)
+    letter = clean_text(letter, "letter", _("The application letter"), 10_000)
+    contact_name = clean_text(contact_name, "contact_name", _("The contact person"), 150)
     try:
         validate_email(contact_email)
     except ValidationError as exc:
@@ -116,7 +106,7 @@ def membership_admit(*, actor: Any, city: City) -> Membership:
 def application_reject(*, actor: Any, application: MembershipApplication, reason: str) -> MembershipApplication:
     require(is_secretariat(actor), _("Only the secretariat can reject applications."))
     _decide(application)
-    reason = _required(reason, "reason", _("The reason"), 5_000)
+    reason = clean_text(reason, "reason", _("The reason"), 5_000)
     before = snapshot(application, ["status"])
     application.status = MembershipApplication.Status.REJECTED
     application.decision_reason = reason
@@ -153,7 +143,7 @@ def _change_membership(
 
 @transaction.atomic
 def membership_suspend(*, actor: Any, membership: Membership, reason: str) -> Membership:
-    reason = _required(reason, "reason", _("The reason"), 5_000)
+    reason = clean_text(reason, "reason", _("The reason"), 5_000)
     return _change_membership(
         actor,
         membership,
@@ -178,7 +168,7 @@ def membership_reinstate(*, actor: Any, membership: Membership) -> Membership:
 
 @transaction.atomic
 def membership_end(*, actor: Any, membership: Membership, reason: str) -> Membership:
-    reason = _required(reason, "reason", _("The reason"), 5_000)
+    reason = clean_text(reason, "reason", _("The reason"), 5_000)
     return _change_membership(
         actor,
         membership,
