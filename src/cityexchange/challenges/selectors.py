@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
-from cityexchange.registry.models import City, Country, Language, Sector
+from cityexchange.registry.models import City
+from cityexchange.registry.selectors import clean_content_filters
 
 from .models import Challenge
 from .permissions import can_edit, is_member
@@ -62,17 +63,7 @@ class ChallengeFilters:
 
 
 def validate_filters(f: ChallengeFilters) -> ChallengeFilters:
-    f.q = (f.q or "").strip()
-    if len(f.q) > 100:
-        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
-    if f.sector and not Sector.objects.filter(code=f.sector).exists():
-        raise InvalidInput(_("Unknown sector: %(v)s.") % {"v": f.sector[:40]}, field="sector")
-    if f.country:
-        f.country = f.country.upper()
-        if not Country.objects.filter(iso2=f.country).exists():
-            raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": f.country[:10]}, field="country")
-    if f.language and not Language.objects.filter(code=f.language).exists():
-        raise InvalidInput(_("Unknown language code: %(v)s.") % {"v": f.language[:20]}, field="language")
+    clean_content_filters(f)
     if f.status and f.status not in Challenge.Status.values:
         raise InvalidInput(_("Unknown status: %(v)s.") % {"v": f.status[:20]}, field="status")
     if f.city and (not str(f.city).isdigit() or int(f.city) > MAX_ID):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
 from cityexchange.registry.models import City, Country, Language, Sector
+from cityexchange.registry.selectors import clean_content_filters
 
 from .models import Practice, PracticeGoal, PracticeTranslation
 from .permissions import can_edit, can_moderate
@@ -72,19 +73,9 @@ class PracticeFilters:
 
 def validate_filters(f: PracticeFilters) -> PracticeFilters:
     """Unknown values are an error naming the filter, never a silently empty or widened list."""
-    f.q = (f.q or "").strip()
-    if len(f.q) > 100:
-        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
-    if f.sector and not Sector.objects.filter(code=f.sector).exists():
-        raise InvalidInput(_("Unknown sector: %(v)s.") % {"v": f.sector[:40]}, field="sector")
-    if f.country:
-        f.country = f.country.upper()
-        if not Country.objects.filter(iso2=f.country).exists():
-            raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": f.country[:10]}, field="country")
+    clean_content_filters(f)
     if f.maturity and f.maturity not in Practice.Maturity.values:
         raise InvalidInput(_("Unknown maturity: %(v)s.") % {"v": f.maturity[:40]}, field="maturity")
-    if f.language and not Language.objects.filter(code=f.language).exists():
-        raise InvalidInput(_("Unknown language code: %(v)s.") % {"v": f.language[:20]}, field="language")
     if f.sdg and (not str(f.sdg).isdigit() or not 1 <= int(f.sdg) <= 17):
         raise InvalidInput(_("An SDG is a number from 1 to 17."), field="sdg")
     if f.city and (not str(f.city).isdigit() or int(f.city) > MAX_ID):
