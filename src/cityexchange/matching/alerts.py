@@ -16,33 +16,32 @@ from django.utils.translation import override
 
 from cityexchange.practices.models import Practice
 
+from . import store
 from .documents import practice_key
 from .models import Alert, AlertHit
-from .store import get_index
 
 ALERT_TOP_K = 5
 
 
-def alert_query(alert: Alert) -> tuple[str, str | None]:
+def alert_hits(alert: Alert, k: int) -> list:  # type: ignore[type-arg]
+    """The alert's current top ``k``: its challenge's stored query embedding, or its saved search."""
     if alert.challenge_id:
         challenge = alert.challenge
         assert challenge is not None
-        lang, text = challenge.searchable_text()
-        return f"{challenge.title}\n{text}", lang
-    return alert.query, None
+        lang, text, vector = store.challenge_query(challenge)
+        return store.search_hits(text, lang=lang, vector=vector, filters=alert.filters or None, k=k)
+    return store.search_hits(alert.query, filters=alert.filters or None, k=k)
 
 
 def fire_alerts_for(practice_id: int) -> list[AlertHit]:
     practice = Practice.objects.filter(pk=practice_id, status=Practice.Status.PUBLISHED).select_related("city").first()
     if practice is None:
         return []
-    index = get_index()
     key = practice_key(practice_id)
     fired = []
     alerts = Alert.objects.filter(active=True).exclude(city_id=practice.city_id).exclude(hits__practice_id=practice_id)
     for alert in alerts.select_related("challenge", "user"):
-        query, lang = alert_query(alert)
-        hits = index.search(query, lang=lang, filters=alert.filters or None, k=ALERT_TOP_K)
+        hits = alert_hits(alert, ALERT_TOP_K)
         match = next((h for h in hits if h.id == key), None)
         if match is None:
             continue

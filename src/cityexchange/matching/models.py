@@ -11,8 +11,9 @@ from cityexchange.core.models import TimeStamped
 
 
 class IndexedDocument(models.Model):
-    """One searchable document's vectors. `active` is False once it left publication: app servers sync by
-    `updated_at`, so a removal must be a row change, not a deleted row."""
+    """One searchable document's raw (uncentred) passage vectors, the durable record both index back ends are
+    built from: a restart, a new app server or a re-centring never runs the model again. `active` is False once
+    the document left publication. Keys: "practice:12" (its passages), "challenge:7" (its query vector)."""
 
     key = models.CharField(max_length=40, unique=True)  # "practice:12"
     fingerprint = models.CharField(max_length=40)
@@ -23,6 +24,19 @@ class IndexedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class IndexChange(models.Model):
+    """The commit-ordered change log of the in-process index (the embedded SQLite default): one row per
+    indexed-document change, written in the same transaction. SQLite has one writer at a time and never reuses
+    an AUTOINCREMENT id, so ids follow commit order: a process that has read up to id N has seen every change
+    committed before N+1 — unlike a timestamp, which is the writer's clock at save time."""
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.key}"
 
 
 class Alert(TimeStamped):

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from cityexchange.challenges.signals import challenge_changed
 from cityexchange.practices.signals import practice_changed
 
-from .tasks import index_practice
+from .tasks import index_challenge, index_practice
 
 _deferred: ContextVar[bool] = ContextVar("indexing_deferred", default=False)
 
@@ -30,3 +31,9 @@ def indexing_deferred() -> Iterator[None]:
 def on_practice_changed(sender: Any, practice_id: int, **kwargs: Any) -> None:
     if not _deferred.get():
         index_practice.enqueue(practice_id=practice_id)
+
+
+@receiver(challenge_changed)
+def on_challenge_changed(sender: Any, challenge_id: int, **kwargs: Any) -> None:
+    if not _deferred.get():
+        index_challenge.enqueue(challenge_id=challenge_id)

@@ -17,10 +17,9 @@ from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City, Membership
 
-from . import peers
-from .documents import city_record, practice_conditions, practice_id_of, practice_key
+from . import peers, store
+from .documents import city_record, practice_conditions, practice_id_of
 from .engine import Hit
-from .store import get_index
 
 FILTER_KEYS = ("sectors", "country", "maturity", "sdgs", "language")
 
@@ -64,7 +63,7 @@ def search(
     user: Any, query: str, *, filters: dict[str, Any] | None = None, k: int = 20, viewer_city: City | None = None
 ) -> list[Result]:
     """Published practices in any language for a query in any language, best first, with why they matched."""
-    hits = get_index().search(query, filters=_clean_filters(filters), k=k * 2)
+    hits = store.search_hits(query, filters=_clean_filters(filters), k=k * 2)
     practices = _practices(user, hits)
     mine = city_record(viewer_city, city_sectors([viewer_city.pk])[viewer_city.pk]) if viewer_city else None
     results = []
@@ -91,14 +90,9 @@ FIT_WEIGHT = 0.25
 def recommend_for_challenge(user: Any, challenge: Challenge, *, k: int = 10) -> list[Result]:
     """Practices answering a challenge, from other cities, scored on relevance and on transfer fit to the
     challenge's city, with the reasons."""
-    lang, text = challenge.searchable_text()
-    index = get_index()
+    lang, text, vector = store.challenge_query(challenge)
     challenge_sectors = {s.code for s in challenge.sectors.all()}
-    hits = [
-        h
-        for h in index.search(f"{challenge.title}\n{text}", lang=lang, k=k * 4)
-        if h.meta.get("city_id") != challenge.city_id
-    ]
+    hits = store.search_hits(text, lang=lang, vector=vector, exclude_city=challenge.city_id, k=k * 2)
     practices = _practices(user, hits)
     city = city_record(challenge.city, frozenset(challenge_sectors))
     results = []
@@ -161,7 +155,7 @@ def practice_counts_by_city(city_ids: list[int]) -> dict[int, int]:
 
 
 def is_indexed(practice_id: int) -> bool:
-    return practice_key(practice_id) in get_index()
+    return store.is_indexed(practice_id)
 
 
 def percent(value: float) -> int:

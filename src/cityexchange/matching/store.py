@@ -1,194 +1,296 @@
-"""The process-wide search index and its synchronisation with the database.
+"""The search index as the rest of the platform sees it: write a practice, search, and nothing else to know.
 
-Each app server holds the index in memory (numpy; a few milliseconds per query at 100,000 documents) and
-rebuilds it from the stored vectors at first use. Indexing writes `IndexedDocument` rows; every process
-catches up with rows changed since its last look before it answers, so all servers converge on the database
-without a message bus. The look is one indexed query, done at most every `SYNC_INTERVAL` seconds.
+Two back ends behind one face, chosen by the database in use:
+- PostgreSQL (`pg_index.py`): passages, their centred vectors (pgvector HNSW) and their tokens (full-text) live
+  in the database; every app server and worker queries it. Nothing is held per process, nothing is loaded at
+  start, a change is visible on commit.
+- SQLite, the embedded default (`memory_index.py`): each process holds the index in memory and follows the
+  commit-ordered change log (`IndexChange`).
+
+Both are built from `IndexedDocument`, the durable record of each document's raw passage vectors, so moving or
+rebuilding an index never runs the model again. The model runs outside any transaction (seconds for a long
+practice must not hold SQLite's single write lock); the write that follows is short and atomic.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterable
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
-from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
+import numpy as np
+import numpy.typing as npt
+from django.core.cache import cache
+from django.db import connection, transaction
 
+from cityexchange.challenges.models import Challenge
 from cityexchange.practices.models import Practice
 
 from .documents import practice_doc, practice_key
-from .embedding import Encoder
-from .engine import Doc, SearchIndex, pack_vectors, unpack_vectors
+from .embedding import E5Encoder, Encoder
+from .engine import Doc, Hit, pack_vectors, unpack_vectors
 from .models import IndexedDocument
+from .passages import split_passages
 
-SYNC_INTERVAL = 2.0
+Vector = npt.NDArray[np.float32]
+log = logging.getLogger(__name__)
 
-_lock = threading.RLock()
-_index: SearchIndex | None = None
-_synced_at = None  # the newest IndexedDocument.updated_at seen
-_checked = 0.0
+# The model reads 512 tokens; a longer query costs more and changes nothing. About 4 characters per token.
+MAX_QUERY_CHARS = 2000
+QUERY_CACHE_SECONDS = 24 * 3600
+
 _encoder: Encoder | None = None  # tests may inject a small deterministic encoder
 
 
-def set_encoder(encoder: Encoder | None) -> None:
-    """Use another encoder (tests); drops the in-memory index so it is rebuilt with it."""
+class Backend(Protocol):
+    def write(self, doc: Doc, vectors: Vector, *, text_changed: bool) -> None:
+        """Make ``doc`` searchable with its raw passage vectors (inside the caller's transaction)."""
+
+    def delete(self, key: str) -> None:
+        """Take a document out of the index (inside the caller's transaction); unknown keys are ignored."""
+
+    def search(
+        self,
+        query: str,
+        vector: Vector,
+        *,
+        lang: str | None,
+        filters: Mapping[str, Any] | None,
+        exclude_city: int | None,
+        k: int,
+    ) -> list[Hit]: ...
+
+    def contains(self, key: str) -> bool: ...
+
+    def reset(self) -> None:
+        """Forget what this process holds (tests, after a bulk rebuild)."""
+
+
+def encoder() -> Encoder:
     global _encoder
-    with _lock:
-        _encoder = encoder
-        reset()
+    if _encoder is None:
+        _encoder = E5Encoder()
+    return _encoder
 
 
-def mark_stale() -> None:
-    """This process changed the index rows: look again before the next answer."""
-    global _checked
-    with _lock:
-        _checked = 0.0
+def set_encoder(enc: Encoder | None) -> None:
+    """Use another encoder (tests); drops what the processes hold so it is rebuilt with it."""
+    global _encoder
+    _encoder = enc
+    reset()
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        from . import pg_index
+
+        return pg_index.BACKEND
+    from . import memory_index
+
+    return memory_index.BACKEND
 
 
 def reset() -> None:
-    global _index, _synced_at, _checked
-    with _lock:
-        _index, _synced_at, _checked = None, None, 0.0
+    from . import memory_index
+
+    memory_index.BACKEND.reset()
+    if connection.vendor == "postgresql":
+        backend().reset()
 
 
-def _docs_for(keys: Iterable[str]) -> dict[str, Doc]:
-    ids = [int(k.split(":", 1)[1]) for k in keys if k.startswith("practice:")]
-    practices = (
-        Practice.objects.filter(pk__in=ids, status=Practice.Status.PUBLISHED)
-        .select_related("city")
-        .prefetch_related("sectors", "goals", "translations")
-    )
-    return {practice_key(p.pk): practice_doc(p) for p in practices}
+def cap_query(text: str) -> str:
+    return text.strip()[:MAX_QUERY_CHARS]
 
 
-def get_index() -> SearchIndex:
-    """The current index, caught up with the database."""
-    global _index, _synced_at, _checked
-    with _lock:
-        now = time.monotonic()
-        if _index is not None and now - _checked < SYNC_INTERVAL:
-            return _index
-        _checked = now
-        if _index is None:
-            _index = SearchIndex(_encoder)
-            _synced_at = None
-        rows = (
-            IndexedDocument.objects.all()
-            if _synced_at is None
-            else IndexedDocument.objects.filter(updated_at__gte=_synced_at)
-        )
-        changed = list(rows.only("key", "active", "vectors", "updated_at", "fingerprint"))
-        if not changed:
-            return _index
-        live = [r for r in changed if r.active]
-        docs = _docs_for(r.key for r in live)
-        gone = [r.key for r in changed if not r.active or r.key not in docs]
-        _index.remove(k for k in gone if k in _index)
-        vectors = {r.key: unpack_vectors(bytes(r.vectors)) for r in live if r.key in docs}
-        to_add = [docs[r.key] for r in live if r.key in docs]
-        # Only docs whose stored vectors match their text are taken as they are; `add` re-encodes the others.
-        fresh = {k: v for k, v in vectors.items() if docs[k].fingerprint() == _fingerprint(changed, k)}
-        _index.add(to_add, fresh)
-        if _synced_at is None:
-            _index.refit()
-        _synced_at = max(r.updated_at for r in changed)
-        return _index
+def query_vector(text: str) -> Vector:
+    """The query's embedding, from the shared cache when any app server embedded the same text before. A cache
+    that is down costs the model run, never an error."""
+    text = cap_query(text)
+    name = getattr(encoder(), "name", type(encoder()).__name__)
+    key = "qvec:" + hashlib.sha1(f"{name}\0{text}".encode(), usedforsecurity=False).hexdigest()
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is an optimisation
+        log.warning("query-embedding cache unreachable", exc_info=True)
+        cached = None
+    if cached is not None:
+        return np.frombuffer(cached, dtype=np.float32).copy()
+    vector = encoder().query([text])[0].astype(np.float32)
+    try:
+        cache.set(key, vector.tobytes(), QUERY_CACHE_SECONDS)
+    except Exception:
+        log.warning("query-embedding cache unreachable", exc_info=True)
+    return vector
 
 
-def _fingerprint(rows: list[IndexedDocument], key: str) -> str:
-    for r in rows:
-        if r.key == key:
-            return r.fingerprint
-    return ""
+def search_hits(
+    query: str,
+    *,
+    lang: str | None = None,
+    vector: Vector | None = None,
+    filters: Mapping[str, Any] | None = None,
+    exclude_city: int | None = None,
+    k: int = 10,
+) -> list[Hit]:
+    """The top ``k`` published practices for ``query`` (any language). ``vector`` is the query's embedding when
+    it is already known (a challenge's, computed when it was indexed)."""
+    query = cap_query(query)
+    if not query:
+        return []
+    if vector is None:
+        vector = query_vector(query)
+    return backend().search(query, vector, lang=lang, filters=filters, exclude_city=exclude_city, k=k)
 
 
-@transaction.atomic
-def index_practice(practice_id: int) -> bool:
-    """Index a published practice (encoding only when its text changed) or deactivate it. Idempotent.
-    Returns True when the practice is searchable afterwards."""
-    key = practice_key(practice_id)
-    practice = (
+def is_indexed(practice_id: int) -> bool:
+    return backend().contains(practice_key(practice_id))
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+
+def _published(practice_id: int) -> Practice | None:
+    return (
         Practice.objects.filter(pk=practice_id, status=Practice.Status.PUBLISHED)
         .select_related("city")
         .prefetch_related("sectors", "goals", "translations")
         .first()
     )
-    row = IndexedDocument.objects.select_for_update().filter(key=key).first()
-    transaction.on_commit(mark_stale)
-    if practice is None:
-        if row is not None and row.active:
-            row.active = False
-            row.save(update_fields=["active", "updated_at"])
+
+
+def encode_passages(doc: Doc) -> Vector:
+    return encoder().passage(split_passages(doc.title, doc.text))
+
+
+def index_practice(practice_id: int) -> bool:
+    """Index a published practice (running the model only when its text changed) or take it out. Idempotent.
+    Returns True when the practice is searchable afterwards."""
+    key = practice_key(practice_id)
+    practice = _published(practice_id)
+    vectors: Vector | None = None
+    if practice is not None:
+        doc = practice_doc(practice)
+        stored = IndexedDocument.objects.filter(key=key, active=True).values_list("fingerprint", flat=True).first()
+        if stored != doc.fingerprint():
+            vectors = encode_passages(doc)  # outside the transaction: the model takes seconds
+    with transaction.atomic():
+        row = IndexedDocument.objects.select_for_update().filter(key=key).first()
+        practice = _published(practice_id)  # again, under the lock: it may have changed meanwhile
+        if practice is None:
+            if row is not None and row.active:
+                row.active = False
+                row.save(update_fields=["active", "updated_at"])
+            backend().delete(key)
+            return False
+        doc = practice_doc(practice)
+        fingerprint = doc.fingerprint()
+        if row is not None and row.active and row.fingerprint == fingerprint:
+            # Facets (sectors, SDGs, country) may have changed without the text.
+            backend().write(doc, unpack_vectors(bytes(row.vectors)), text_changed=False)
+            row.save(update_fields=["updated_at"])
+            return True
+        if vectors is None or len(vectors) != len(split_passages(doc.title, doc.text)):
+            vectors = encode_passages(doc)  # the text changed between the first read and the lock: rare
+        IndexedDocument.objects.update_or_create(
+            key=key,
+            defaults={
+                "fingerprint": fingerprint,
+                "lang": doc.lang or "",
+                "vectors": pack_vectors(vectors),
+                "active": True,
+            },
+        )
+        backend().write(doc, vectors, text_changed=True)
+    return True
+
+
+def challenge_key(challenge_id: int) -> str:
+    return f"challenge:{challenge_id}"
+
+
+def _challenge_query(challenge: Challenge) -> tuple[str, str]:
+    lang, text = challenge.searchable_text()
+    return lang, cap_query(f"{challenge.title}\n{text}")
+
+
+def index_challenge(challenge_id: int) -> bool:
+    """Store a challenge's query embedding, so its recommendations never run the model on a page view.
+    Idempotent; returns True when a vector is stored."""
+    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    key = challenge_key(challenge_id)
+    if challenge is None:
+        IndexedDocument.objects.filter(key=key).delete()
         return False
-    doc = practice_doc(practice)
-    fingerprint = doc.fingerprint()
-    if row is not None and row.active and row.fingerprint == fingerprint:
-        # Facets (sectors, SDGs) may have changed without the text: touch the row so servers reload the record.
-        IndexedDocument.objects.filter(pk=row.pk).update(lang=doc.lang or "")
-        row.save(update_fields=["updated_at"])
+    lang, text = _challenge_query(challenge)
+    fingerprint = hashlib.sha1(f"{lang}\0{text}".encode(), usedforsecurity=False).hexdigest()
+    if IndexedDocument.objects.filter(key=key, fingerprint=fingerprint).exists():
         return True
-    vectors = _encode(doc)
+    vector = query_vector(text)
     IndexedDocument.objects.update_or_create(
         key=key,
-        defaults={"fingerprint": fingerprint, "lang": doc.lang or "", "vectors": pack_vectors(vectors), "active": True},
+        defaults={"fingerprint": fingerprint, "lang": lang, "vectors": pack_vectors(vector[None, :]), "active": True},
     )
     return True
 
 
-def _encode(doc: Doc):  # type: ignore[no-untyped-def]
-    scratch = SearchIndex(_encoder)
-    scratch.add([doc])
-    return scratch.passage_vectors(doc.id)
-
-
-def _published_docs(ids: list[int]) -> dict[str, Doc]:
-    practices = (
-        Practice.objects.filter(pk__in=ids, status=Practice.Status.PUBLISHED)
-        .select_related("city")
-        .prefetch_related("sectors", "goals", "translations")
+def challenge_query(challenge: Challenge) -> tuple[str, str, Vector]:
+    """(language, capped text, embedding) of a challenge as a query: the stored embedding when it is current;
+    otherwise (not yet indexed) the capped text is embedded once and stored."""
+    lang, text = _challenge_query(challenge)
+    fingerprint = hashlib.sha1(f"{lang}\0{text}".encode(), usedforsecurity=False).hexdigest()
+    blob = (
+        IndexedDocument.objects.filter(key=challenge_key(challenge.pk), fingerprint=fingerprint)
+        .values_list("vectors", flat=True)
+        .first()
     )
-    return {practice_key(p.pk): practice_doc(p) for p in practices}
+    if blob is not None:
+        return lang, text, unpack_vectors(bytes(blob))[0]
+    return lang, text, query_vector(text)
 
 
 def reindex_all(progress: Callable[[int], None] | None = None, batch: int = 32) -> tuple[int, int]:
-    """Bring every practice's row in line with its publication state, encoding in batches only the practices
-    whose text changed. Idempotent: a second run encodes nothing. Returns (searchable, deactivated)."""
+    """Bring every practice's index entry in line with its publication state, running the model in batches only
+    for practices whose text changed. Idempotent: a second run encodes nothing. Returns (searchable, removed)."""
     published = list(Practice.objects.filter(status=Practice.Status.PUBLISHED).values_list("pk", flat=True))
-    rows = {r.key: r for r in IndexedDocument.objects.only("key", "fingerprint", "active")}
+    fingerprints = dict(
+        IndexedDocument.objects.filter(key__startswith="practice:", active=True).values_list("key", "fingerprint")
+    )
     for start in range(0, len(published), batch):
-        docs = _published_docs(published[start : start + batch])
-        stale = [
-            d for k, d in docs.items() if not (k in rows and rows[k].active and rows[k].fingerprint == d.fingerprint())
-        ]
+        chunk = published[start : start + batch]
+        practices = (
+            Practice.objects.filter(pk__in=chunk, status=Practice.Status.PUBLISHED)
+            .select_related("city")
+            .prefetch_related("sectors", "goals", "translations")
+        )
+        docs = [practice_doc(p) for p in practices]
+        stale = [d for d in docs if fingerprints.get(d.id) != d.fingerprint()]
         if stale:
-            scratch = SearchIndex(_encoder)
-            scratch.add(stale)  # one batched pass through the model
+            passages = [split_passages(d.title, d.text) for d in stale]
+            flat = encoder().passage([p for ps in passages for p in ps])  # one batched pass through the model
+            cursor = 0
             with transaction.atomic():
-                for doc in stale:
+                for doc, ps in zip(stale, passages, strict=True):
+                    vectors = flat[cursor : cursor + len(ps)]
+                    cursor += len(ps)
                     IndexedDocument.objects.update_or_create(
                         key=doc.id,
                         defaults={
                             "fingerprint": doc.fingerprint(),
                             "lang": doc.lang or "",
-                            "vectors": pack_vectors(scratch.passage_vectors(doc.id)),
+                            "vectors": pack_vectors(vectors),
                             "active": True,
                         },
                     )
+                    backend().write(doc, vectors, text_changed=True)
         if progress:
-            progress(len(docs))
+            progress(len(chunk))
     keep = {practice_key(pk) for pk in published}
-    gone = [k for k, r in rows.items() if r.active and k not in keep]
-    IndexedDocument.objects.filter(key__in=gone).update(active=False, updated_at=timezone.now())
-    mark_stale()
+    gone = [k for k in fingerprints if k not in keep]
+    for start in range(0, len(gone), 500):
+        with transaction.atomic():
+            part = gone[start : start + 500]
+            IndexedDocument.objects.filter(key__in=part).update(active=False)
+            for key in part:
+                backend().delete(key)
     return len(keep), len(gone)
-
-
-def stored_vectors(key: str):  # type: ignore[no-untyped-def]
-    row = IndexedDocument.objects.filter(key=key, active=True).first()
-    return unpack_vectors(bytes(row.vectors)) if row else None
-
-
-def latest_change():  # type: ignore[no-untyped-def]
-    return IndexedDocument.objects.aggregate(m=Max("updated_at"))["m"]

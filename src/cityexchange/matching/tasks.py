@@ -14,3 +14,9 @@ def index_practice(practice_id: int) -> bool:
     if searchable:
         alerts.fire_alerts_for(practice_id)
     return searchable
+
+
+@task()
+def index_challenge(challenge_id: int) -> bool:
+    """Store the challenge's query embedding: its recommendations then never run the model on a page view."""
+    return store.index_challenge(challenge_id)
