@@ -26,7 +26,7 @@ messages: $(VENV)/.installed
 # server. The demo's own queued notifications are drained quietly before serving.
 demo: messages
 	DEBUG=$${DEBUG:-true} TASKS_BACKEND=database $(CX) init --demo
-	TASKS_BACKEND=database EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(CX) db_worker --batch -v 0
+	TASKS_BACKEND=database EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend $(CX) worker --batch -v 0
 	DEBUG=$${DEBUG:-true} TASKS_BACKEND=database $(CX) serve 127.0.0.1:8000 --with-worker
 
 # Debian's chromium for the browser tests and the Noto fonts every script of the content needs.

@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+# Tests run tasks inline unless they ask for the queue (processes the tests start inherit this too). The settings
+# are already loaded when this file is read, so pytest_configure applies it to them.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -15,12 +18,27 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Hashing strength is not under test; MD5 keeps user creation fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _use_task_backend(settings, os.environ["TASKS_BACKEND"])
     # Parallel workers each get their own Redis database: a test that clears the cache must not wipe the
     # sessions of a test running in another worker.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if settings.REDIS_URL and worker.startswith("gw"):
         base = settings.REDIS_URL.rsplit("/", 1)[0] if settings.REDIS_URL.count("/") > 2 else settings.REDIS_URL
         settings.CACHES["default"]["LOCATION"] = f"{base}/{1 + int(worker[2:])}"
+    # The suite runs many searches: rate limits stay off (also in the processes tests start); the rate limit
+    # tests turn them on for themselves.
+    settings.RATE_LIMITS_ENABLED = False
+    os.environ["RATE_LIMITS_ENABLED"] = "false"
+
+
+def _use_task_backend(settings: Any, name: str) -> None:
+    from django.core.signals import setting_changed
+
+    from cityexchange.settings import TASK_BACKENDS
+
+    settings.TASKS = {"default": {"BACKEND": TASK_BACKENDS[name]}}
+    # Backends already built while the apps loaded (with the settings' default) are dropped.
+    setting_changed.send(sender=type(settings), setting="TASKS", value=settings.TASKS, enter=True)
 
 
 @pytest.fixture

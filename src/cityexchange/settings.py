@@ -104,28 +104,50 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # --- Cache and sessions: Redis when REDIS_URL is set, local memory otherwise.
+def redis_cache(url: str) -> dict[str, object]:
+    """The cache on Redis. An outage degrades every cache call to a miss (logged), never to an error: the cache
+    holds no only copy of anything (sessions and the task queue live in the database), so a write that committed
+    is never answered with a 500 because Redis was restarting."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cityexchange"),
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "1")),
+            "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "2")),
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cityexchange"),
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES = {"default": redis_cache(REDIS_URL)}
+    # Sessions are rows in the database with Redis in front: a Redis restart or flush signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Not cached_db here: a local-memory cache is per process, so a session ended in one app server process
+    # would stay valid in the memory of the others.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# --- Background tasks: the Django Tasks API; the database backend runs them in `db_worker` processes.
-# TASKS_BACKEND=immediate runs them inline (tests, single-process demo).
-_TASK_BACKENDS = {
+# --- Background tasks: the Django Tasks API. The database backend (the default) queues them for
+# `cityexchange worker` processes (`serve --with-worker` runs one beside the development server); `immediate` runs
+# them inline, in the caller, and is for tests only (a page request would do the task's work).
+TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]}}
+# A RUNNING task whose worker has sent no heartbeat for this long is returned to the queue (its worker died).
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))
+# A task taken up this many times without finishing (workers killed under it, database lost) is marked failed.
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+# Suggested partnerships are recomputed at most once per this many seconds, however many changes arrive.
+SUGGESTIONS_REFRESH_INTERVAL = float(os.environ.get("SUGGESTIONS_REFRESH_INTERVAL", "60"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -214,3 +236,22 @@ INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 API_PAGE_SIZE_MAX = 200
 COOPERATION_REQUEST_EXPIRY_DAYS = int(os.environ.get("COOPERATION_REQUEST_EXPIRY_DAYS", "21"))
 COOPERATION_STALLED_DAYS = int(os.environ.get("COOPERATION_STALLED_DAYS", "60"))
+
+# --- Rate limits on costly requests, counted in the shared cache (see docs/operations.md). Per scope: the limit of a
+# signed-in user and that of an anonymous client address, as "30/m", "10/h", "5/10m" or "off".
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+# How many reverse proxies in front of the app servers append to X-Forwarded-For; 0 trusts no header (REMOTE_ADDR).
+RATE_LIMIT_TRUSTED_PROXIES = int(os.environ.get("RATE_LIMIT_TRUSTED_PROXIES", "0"))
+RATE_LIMITS = {
+    scope: (
+        os.environ.get(f"RATE_LIMIT_{scope.upper()}_USER", per_user),
+        os.environ.get(f"RATE_LIMIT_{scope.upper()}_IP", per_address),
+    )
+    for scope, (per_user, per_address) in {
+        "search": ("30/m", "60/m"),
+        "recommend": ("20/m", "30/m"),
+        "export": ("20/m", "20/m"),
+        "report": ("10/h", "10/h"),
+        "schedule": ("10/h", "10/h"),
+    }.items()
+}

@@ -35,3 +35,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background-task worker that is alive: it rewrites `beat_at` every few seconds while it runs. A RUNNING task
+    whose worker has not beaten within the lease (`TASK_LEASE_SECONDS`) belongs to a dead worker and is queued
+    again (cityexchange.core.worker)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    beat_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.host}:{self.pid}"

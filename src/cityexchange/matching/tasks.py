@@ -8,7 +8,7 @@ from django_tasks import task
 from . import alerts, store
 
 
-@task()
+@task(priority=50)
 def index_practice(practice_id: int) -> bool:
     searchable = store.index_practice(practice_id)
     if searchable:
@@ -20,3 +20,12 @@ def index_practice(practice_id: int) -> bool:
 def index_challenge(challenge_id: int) -> bool:
     """Store the challenge's query embedding: its recommendations then never run the model on a page view."""
     return store.index_challenge(challenge_id)
+
+
+@task()
+def refit_centering() -> bool:
+    """PostgreSQL index: fit the language means again after the corpus drifted; re-centre the stored embeddings
+    when they moved. Idempotent (a second run finds nothing moved)."""
+    from . import pg_index
+
+    return pg_index.refit_centering(getattr(store.encoder(), "name", None))

@@ -17,14 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--with-worker", action="store_true", help="Also run `db_worker` for background tasks.")
+        parser.add_argument("--with-worker", action="store_true", help="Also run `worker` for background tasks.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = None
         if options["with_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             # Slow work (indexing, e-mails, suggestions) then runs beside the server, not inside page requests.
-            worker = subprocess.Popen([sys.executable, "-m", "cityexchange", "db_worker", "--interval", "0.5"])
+            worker = subprocess.Popen([sys.executable, "-m", "cityexchange", "worker", "--interval", "0.5"])
             self.stdout.write("Background-task worker started.")
+        elif "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+            self.stdout.write("Background tasks wait in the database queue: run `cityexchange worker` beside this.")
         self.stdout.write(f"Serving on http://{options['addrport']}/  (Ctrl+C stops)")
         try:
             call_command("runserver", options["addrport"], use_reloader=False, insecure_serving=True)
