@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from cityexchange.accounts.api import router as accounts_router
 from cityexchange.core.errors import DomainError
+from cityexchange.core.ratelimit import RateLimited
 from cityexchange.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -24,6 +25,13 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

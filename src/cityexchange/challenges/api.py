@@ -8,8 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
+from cityexchange.core.api_support import (
+    AUTH_OPTIONAL,
+    AUTH_REQUIRED,
+    RATE_LIMITED,
+    ErrorOut,
+    Page,
+    PageParams,
+    paginate,
+)
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Sector
 
@@ -60,7 +69,8 @@ def challenge_list(
     return result
 
 
-@router.get("/export", auth=AUTH_OPTIONAL, response={200: Any, **ERRORS}, summary="Export challenges")
+@router.get("/export", auth=AUTH_OPTIONAL, response={200: Any, **ERRORS, **RATE_LIMITED}, summary="Export challenges")
+@api_rate_limit("export")
 def export(request: HttpRequest, format: Literal["json", "csv"] = "json") -> HttpResponse:
     """The challenges you may see, in the import format."""
     body = export_challenges(selectors.challenges_visible_to(actor(request)), format)

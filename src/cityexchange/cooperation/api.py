@@ -11,8 +11,17 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 
 from cityexchange.challenges.selectors import get_challenge_for
-from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
+from cityexchange.core.api_support import (
+    AUTH_OPTIONAL,
+    AUTH_REQUIRED,
+    RATE_LIMITED,
+    ErrorOut,
+    Page,
+    PageParams,
+    paginate,
+)
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.practices.selectors import get_practice_for
 from cityexchange.registry.models import City
@@ -282,9 +291,10 @@ def open_data_feed(request: HttpRequest) -> HttpResponse:
 @router.get(
     "/open-data/{dataset}.{fmt}",
     auth=AUTH_OPTIONAL,
-    response={200: Any, 404: ErrorOut, 422: ErrorOut},
+    response={200: Any, 404: ErrorOut, 422: ErrorOut, **RATE_LIMITED},
     summary="Open data: agreements or practices as csv, json or jsonld",
 )
+@api_rate_limit("export")
 def open_data_file(
     request: HttpRequest,
     dataset: Literal["agreements", "practices"],

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.challenges.selectors import get_challenge_for
 from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
+from cityexchange.core.ratelimit import rate_limit
 from cityexchange.core.views import actor, apply_error, querydict_without
 from cityexchange.practices.selectors import get_practice_for
 from cityexchange.registry.models import City
@@ -251,6 +252,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(request, "cooperation/open_data.html", {"datasets": opendata.DATASETS, "formats": opendata.FORMATS})
 
 
+@rate_limit("export")
 def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     if dataset not in opendata.DATASETS or fmt not in opendata.FORMATS:
         raise Http404

@@ -49,6 +49,10 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
+# Added to the `response=` of every rate-limited operation (see core.ratelimit.api_rate_limit).
+RATE_LIMITED: dict[int, Any] = {429: ErrorOut}
+
+
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=100_000, description="Page number, from 1.")
     page_size: int = Field(50, ge=1, le=settings.API_PAGE_SIZE_MAX, description="Items per page (1–200).")
@@ -73,4 +77,4 @@ def paginate(items: Any, params: PageParams) -> dict[str, Any]:
     }
 
 
-__all__ = ["AUTH_OPTIONAL", "AUTH_REQUIRED", "ErrorOut", "Page", "PageParams", "Query", "paginate"]
+__all__ = ["AUTH_OPTIONAL", "AUTH_REQUIRED", "RATE_LIMITED", "ErrorOut", "Page", "PageParams", "Query", "paginate"]

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .errors import DomainError
+from .ratelimit import RateLimited, too_many_requests_page
 
 
 class DomainErrorMiddleware:
@@ -18,6 +19,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RateLimited) and not request.path.startswith("/api/"):
+            return too_many_requests_page(request, exception)
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return render(request, "error.html", {"message": exception.message}, status=exception.status)
         return None

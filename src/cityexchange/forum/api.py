@@ -9,8 +9,17 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from cityexchange.accounts.models import User
-from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
+from cityexchange.core.api_support import (
+    AUTH_OPTIONAL,
+    AUTH_REQUIRED,
+    RATE_LIMITED,
+    ErrorOut,
+    Page,
+    PageParams,
+    paginate,
+)
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Language, Sector
 
@@ -276,7 +285,8 @@ def suggestions(request: HttpRequest, event_id: int, registration_id: int | None
 
 
 # --- schedule ----------------------------------------------------------------------------------------------------
-@router.post("/events/{event_id}/schedule/build", response={200: RunOut, **ERRORS}, auth=AUTH_REQUIRED)
+@router.post("/events/{event_id}/schedule/build", response={200: RunOut, **ERRORS, **RATE_LIMITED}, auth=AUTH_REQUIRED)
+@api_rate_limit("schedule")
 def schedule_build(request: HttpRequest, event_id: int, payload: BuildIn) -> Any:
     ev = _event(request, event_id, action="manage")
     return services.schedule_build(actor=actor(request), event=ev, time_limit=payload.time_limit)

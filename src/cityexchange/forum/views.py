@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cityexchange.accounts.models import User
 from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ratelimit import enforce
 from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.models import City, Membership
 
@@ -438,6 +439,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "build":
+                enforce(request, "schedule")
                 if not form.is_valid():
                     raise InvalidInput(_("The time limit must be between 1 and 600 seconds."), field="time_limit")
                 run = services.schedule_build(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
+from cityexchange.core.ratelimit import rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Country, Sector
 
@@ -135,6 +136,7 @@ def _figure(request: HttpRequest, slug: str) -> Figure:
     return selectors.get_figure(actor(request), slug, _scope(request), year=year)
 
 
+@rate_limit("export")
 def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
     fig = _figure(request, slug)
     buffer = io.StringIO()
@@ -153,6 +155,7 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+@rate_limit("export")
 def figure_svg(request: HttpRequest, slug: str) -> HttpResponse:
     fig = _figure(request, slug)
     svg = charts.render(fig)
@@ -162,6 +165,7 @@ def figure_svg(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@rate_limit("report")
 def report_download(request: HttpRequest) -> HttpResponse:
     if not is_secretariat(actor(request)):
         raise PermissionDenied(_("Only the secretariat builds the annual report."))

@@ -9,8 +9,9 @@ from pydantic import Field
 
 from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.challenges.selectors import get_challenge_for
-from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut
+from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, RATE_LIMITED, ErrorOut
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
@@ -81,7 +82,8 @@ def _hit(r: search.Result) -> dict[str, Any]:
     }
 
 
-@router.get("/search", response={200: list[HitOut], **ERRORS}, auth=AUTH_OPTIONAL)
+@router.get("/search", response={200: list[HitOut], **ERRORS, **RATE_LIMITED}, auth=AUTH_OPTIONAL)
+@api_rate_limit("search")
 def search_practices(request: HttpRequest, params: Query[SearchParams]) -> Any:
     """Published practices ranked for a query in any language, with why each matched."""
     filters: dict[str, Any] = {}
@@ -117,7 +119,12 @@ class RecommendationsOut(Schema):
     cities: list[PeerCityOut]
 
 
-@router.get("/recommendations/{challenge_id}", response={200: RecommendationsOut, **ERRORS}, auth=AUTH_OPTIONAL)
+@router.get(
+    "/recommendations/{challenge_id}",
+    response={200: RecommendationsOut, **ERRORS, **RATE_LIMITED},
+    auth=AUTH_OPTIONAL,
+)
+@api_rate_limit("recommend")
 def recommendations(request: HttpRequest, challenge_id: int) -> Any:
     challenge = get_challenge_for(actor(request), challenge_id)
     results = search.recommend_for_challenge(actor(request), challenge)
@@ -148,7 +155,10 @@ class SimilarCityOut(Schema):
     reasons: list[str]
 
 
-@router.get("/cities/{city_id}/similar", response={200: list[SimilarCityOut], **ERRORS}, auth=AUTH_OPTIONAL)
+@router.get(
+    "/cities/{city_id}/similar", response={200: list[SimilarCityOut], **ERRORS, **RATE_LIMITED}, auth=AUTH_OPTIONAL
+)
+@api_rate_limit("recommend")
 def similar_cities(request: HttpRequest, city_id: int, k: int = Query(10, ge=1, le=50)) -> Any:  # type: ignore[type-arg]
     city = get_city(city_id)
     return [

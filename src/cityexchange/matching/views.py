@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.challenges.selectors import get_challenge_for
 from cityexchange.core.errors import DomainError, NotFound
+from cityexchange.core.ratelimit import enforce, rate_limit
 from cityexchange.core.views import actor, apply_error, posted_id, safe_next
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City
@@ -29,6 +30,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results: list[search.Result] = []
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        enforce(request, "search")
         results = search.search(
             actor(request), form.cleaned_data["q"], filters=form.engine_filters(), viewer_city=_viewer_city(request)
         )
@@ -36,6 +38,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/search.html", {"form": form, "results": results}, status=status)
 
 
+@rate_limit("recommend")
 def challenge_recommendations(request: HttpRequest, challenge_id: int) -> HttpResponse:
     challenge = get_challenge_for(actor(request), challenge_id)
     results = search.recommend_for_challenge(actor(request), challenge)
@@ -47,6 +50,7 @@ def challenge_recommendations(request: HttpRequest, challenge_id: int) -> HttpRe
     return render(request, "matching/recommendations.html", context)
 
 
+@rate_limit("recommend")
 def city_peers(request: HttpRequest, city_id: int) -> HttpResponse:
     city = get_city(city_id)
     peers = search.cities_like(city)

@@ -10,8 +10,17 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
+from cityexchange.core.api_support import (
+    AUTH_OPTIONAL,
+    AUTH_REQUIRED,
+    RATE_LIMITED,
+    ErrorOut,
+    Page,
+    PageParams,
+    paginate,
+)
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Language, Sector
 
@@ -128,7 +137,10 @@ def facets(
     return selectors.practice_facets(selectors.practice_list(actor(request), filters))
 
 
-@router.get("/export", auth=AUTH_OPTIONAL, response={200: Any, **ERRORS}, summary="Export published practices")
+@router.get(
+    "/export", auth=AUTH_OPTIONAL, response={200: Any, **ERRORS, **RATE_LIMITED}, summary="Export published practices"
+)
+@api_rate_limit("export")
 def export(
     request: HttpRequest,
     format: Literal["json", "csv"] = "json",

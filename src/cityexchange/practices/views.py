@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ratelimit import rate_limit
 from cityexchange.core.views import actor, apply_error, querydict_without
 from cityexchange.registry.models import City
 
@@ -75,6 +76,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=422 if error else 200)
 
 
+@rate_limit("export")
 def export(request: HttpRequest) -> HttpResponse:
     """Published practices (the list's filters apply) as CSV or JSON in the import format."""
     fmt = request.GET.get("format", "json")
