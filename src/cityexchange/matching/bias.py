@@ -59,10 +59,26 @@ class LanguageCentering:
         labels = np.asarray(langs)
         if len(vectors) == 0:
             return cls()
-        global_mean = vectors.mean(axis=0).astype(np.float32)
         names = sorted(set(labels.tolist()))
         sums = {name: vectors[labels == name].sum(axis=0) for name in names}
         counts = {name: int((labels == name).sum()) for name in names}
+        return cls.from_sums(sums, counts, shrinkage, priors)
+
+    @classmethod
+    def from_sums(
+        cls,
+        sums: Mapping[str, Vectors],
+        counts: Mapping[str, int],
+        shrinkage: float = SHRINKAGE,
+        priors: Mapping[str, Vectors] | None = None,
+    ) -> LanguageCentering:
+        """:meth:`fit` from each language's sum of vectors and count: what a streaming pass over stored vectors
+        gives without holding them all in memory."""
+        names = sorted(n for n in sums if counts.get(n, 0) > 0)
+        if not names:
+            return cls()
+        total = sum(counts[n] for n in names)
+        global_mean = (np.sum([sums[n] for n in names], axis=0) / total).astype(np.float32)
         priors = priors or {}
         known = [n for n in names if n in priors]
         offsets: dict[str, Vectors] = {}
@@ -72,11 +88,11 @@ class LanguageCentering:
             # Every prior language gets an offset, so a query in a language the corpus lacks can still be
             # centred along its own language direction (mean_of).
             offsets = {n: (v - centre).astype(np.float32) for n, v in priors.items() if v.shape == centre.shape}
-        means = np.zeros((len(names), vectors.shape[1]), dtype=np.float32)
+        means = np.zeros((len(names), len(global_mean)), dtype=np.float32)
         for i, name in enumerate(names):
             prior = global_mean + offsets.get(name, 0.0)
             means[i] = (sums[name] + shrinkage * prior) / (counts[name] + shrinkage)
-        return cls(names, means, global_mean, counts, offsets)
+        return cls(names, means, global_mean, {n: int(counts[n]) for n in names}, offsets)
 
     def index_of(self, lang: str) -> int:
         """Row of ``lang`` in :attr:`means`, or -1 (the global mean) for a language the corpus lacks."""

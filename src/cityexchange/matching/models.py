@@ -4,8 +4,12 @@ new app server does not run the model again), alerts and their hits, and users' 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from pgvector.django import HalfVectorField, HnswIndex
 
 from cityexchange.core.models import TimeStamped
 
@@ -37,6 +41,86 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}: {self.key}"
+
+
+# --- the PostgreSQL search index (pg_index.py). `required_db_vendor` keeps migrations (and test flushes) of
+# the passage table to PostgreSQL; the small statistics tables exist everywhere and stay empty on SQLite.
+
+EMBEDDING_DIM = 384  # multilingual-e5-small
+
+
+class Passage(models.Model):
+    """One searchable passage of a published practice: its centred embedding (the language direction removed,
+    so one inner-product search over all languages is fair), its tokens (the engine's own, as a tsvector, so
+    Chinese and Thai segmentation is the engine's, not PostgreSQL's) and the facets filters use."""
+
+    id = models.BigAutoField(primary_key=True)
+    doc_key = models.CharField(max_length=40)
+    practice_id = models.BigIntegerField()
+    ordinal = models.SmallIntegerField()
+    lang = models.CharField(max_length=10)
+    body = models.TextField()
+    embedding = HalfVectorField(dimensions=EMBEDDING_DIM)
+    terms = SearchVectorField()
+    length = models.FloatField()
+    city_id = models.BigIntegerField(null=True)
+    country = models.CharField(max_length=2, blank=True)
+    maturity = models.CharField(max_length=20, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    sectors = ArrayField(models.CharField(max_length=40), default=list)
+    sdgs = ArrayField(models.IntegerField(), default=list)
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        db_table = "matching_passage"
+        indexes = [
+            models.Index(fields=["doc_key"], name="matching_passage_doc"),
+            GinIndex(fields=["terms"], name="matching_passage_terms"),
+            HnswIndex(
+                name="matching_passage_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["halfvec_ip_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doc_key}#{self.ordinal}"
+
+
+class SearchTerm(models.Model):
+    """Document frequency (in passages) of each token of the PostgreSQL index, kept in step with every write."""
+
+    term = models.TextField(primary_key=True)
+    df = models.IntegerField()
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchLanguage(models.Model):
+    """Per language of the PostgreSQL index: documents, passages and their total length (BM25's averages, the
+    same-language share of fusion, and the drift that triggers a re-centring)."""
+
+    lang = models.CharField(max_length=10, primary_key=True)
+    documents = models.IntegerField(default=0)
+    passages = models.IntegerField(default=0)
+    total_length = models.FloatField(default=0.0)
+
+    def __str__(self) -> str:
+        return self.lang
+
+
+class CenteringState(models.Model):
+    """The language means the stored embeddings of the PostgreSQL index are centred with (one row). A new
+    version is written in the same transaction that re-centres every stored embedding."""
+
+    version = models.IntegerField(default=0)
+    state = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
 
 
 class Alert(TimeStamped):
