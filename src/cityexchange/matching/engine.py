@@ -4,10 +4,16 @@ The Django side builds a :class:`SearchIndex` from the database at start (``rebu
 ``add``/``remove`` on change events, and stores each document's passage vectors in the database
 (:func:`pack_vectors` / :func:`unpack_vectors`) so a restart does not re-run the model.
 
-Layout: rows are passages, held in one float32 matrix (brute-force matmul is a few milliseconds at 100,000
-rows), and in the BM25 index under the same row numbers. A document's passages are contiguous rows, so a
-document's score (its best passage) is one ``np.maximum.reduceat``. Removing a document marks its rows dead;
-dead rows are compacted away once they are a quarter of the matrix.
+Layout: rows are passages, held in one matrix (:class:`VectorStore`: float32, or float16 / int8 to save
+memory; brute-force matmul is tens of milliseconds at 300,000 rows), and in the BM25 index under the same row
+numbers. A document's passages are contiguous rows, so a document's score (its best passage) is one
+``np.maximum.reduceat``. Removing a document marks its rows dead; dead rows are compacted away once they are a
+quarter of the matrix.
+
+Adding is linear in the number of passages: no per-document scan of a list, no refit per batch when the
+caller builds in bulk (``add(..., refit=False)`` then one :meth:`SearchIndex.refit`). The index is not
+thread-safe by itself: a caller that mutates it while others search must serialise them (``memory_index.py``
+does, with a readers-writer lock).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,6 +38,7 @@ from .priors import load as load_priors
 from .tokenize import detect_language, term_counts
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Storage = Literal["float32", "float16", "int8"]
 Vectors = npt.NDArray[np.float32]
 
 
@@ -78,17 +85,113 @@ class SearchConfig:
     shrinkage: float = 20.0
     # Refit the language means when a language's passage count has changed by this fraction.
     refit_drift: float = 0.1
+    # How passage vectors are held in memory (VectorStore); docs/matching.md has the measured trade-off.
+    storage: Storage = "float32"
 
 
 @dataclass
 class _DocEntry:
-    doc: Doc
+    # Only what search answers with: the text lives on as passages, holding it twice would double the memory.
+    meta: Mapping[str, Any]
     slot: int
     fingerprint: str
     lang: str
 
 
 Filters = Mapping[str, Any]
+
+
+class VectorStore:
+    """The passage matrix, in float32 or in a smaller form widened to float32 block by block when scored.
+
+    numpy multiplies only float32/float64 with BLAS; a float16 or int8 matrix multiplied directly runs a plain
+    loop (measured 10-20 times slower), so the compact forms are converted one block of ``BLOCK`` rows at a time
+    into a reused float32 buffer and multiplied there. int8 keeps one float32 scale per row (the row's largest
+    magnitude / 127): a quarter of float32's memory, scores within ~2e-3. The measured speed, memory and
+    agreement of each form are in docs/matching.md (``benchmarks/memory_index.py``)."""
+
+    BLOCK = 8192
+    _DTYPES: dict[str, type[np.generic]] = {"float32": np.float32, "float16": np.float16, "int8": np.int8}
+
+    def __init__(self, dim: int, kind: Storage = "float32", capacity: int = 0) -> None:
+        self.dim = dim
+        self.kind: Storage = kind
+        self.data: npt.NDArray[Any] = np.zeros((capacity, dim), dtype=self._DTYPES[kind])
+        self.scale = np.ones(capacity if kind == "int8" else 0, dtype=np.float32)
+
+    @property
+    def capacity(self) -> int:
+        return len(self.data)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.data.nbytes + self.scale.nbytes)
+
+    def grow(self, capacity: int) -> None:
+        """Reallocate to ``capacity`` rows (a new array: a reader must not hold the old one meanwhile)."""
+        data = np.zeros((capacity, self.dim), dtype=self.data.dtype)
+        data[: len(self.data)] = self.data
+        self.data = data
+        if self.kind == "int8":
+            scale = np.ones(capacity, dtype=np.float32)
+            scale[: len(self.scale)] = self.scale
+            self.scale = scale
+
+    def put(self, start: int, rows: Vectors) -> None:
+        rows = np.asarray(rows, dtype=np.float32)
+        end = start + len(rows)
+        if self.kind == "int8":
+            scale = np.maximum(np.abs(rows).max(axis=1, initial=0.0), 1e-12) / 127.0
+            self.data[start:end] = np.round(rows / scale[:, None])
+            self.scale[start:end] = scale
+        else:
+            self.data[start:end] = rows
+
+    def rows(self, start: int, end: int) -> Vectors:
+        """Rows ``start:end`` as float32 (a copy)."""
+        if self.kind == "int8":
+            return (self.data[start:end].astype(np.float32) * self.scale[start:end, None]).astype(np.float32)
+        return self.data[start:end].astype(np.float32)
+
+    def blocks(self, n: int) -> Iterator[tuple[int, int, Vectors]]:
+        """The first ``n`` rows as float32, one block at a time (unscaled for int8: see :meth:`dot`)."""
+        if self.kind == "float32":
+            for a in range(0, n, self.BLOCK):
+                yield a, min(a + self.BLOCK, n), self.data[a : min(a + self.BLOCK, n)]
+            return
+        buffer = np.empty((min(self.BLOCK, n), self.dim), dtype=np.float32)
+        for a in range(0, n, self.BLOCK):
+            b = min(a + self.BLOCK, n)
+            block = buffer[: b - a]
+            block[...] = self.data[a:b]  # the widening copy, into the reused buffer
+            if self.kind == "int8":
+                block *= self.scale[a:b, None]
+            yield a, b, block
+
+    def dot(self, q: Vectors, n: int) -> Vectors:
+        """``rows[:n] @ q`` in float32."""
+        q = np.asarray(q, dtype=np.float32)
+        if self.kind == "float32":
+            return np.asarray(self.data[:n] @ q, dtype=np.float32)
+        out = np.empty(n, dtype=np.float32)
+        buffer = np.empty((min(self.BLOCK, n), self.dim), dtype=np.float32)
+        for a in range(0, n, self.BLOCK):
+            b = min(a + self.BLOCK, n)
+            block = buffer[: b - a]
+            block[...] = self.data[a:b]
+            np.matmul(block, q, out=out[a:b])
+        if self.kind == "int8":
+            out *= self.scale[:n]
+        return out
+
+    def take(self, keep: npt.NDArray[np.bool_]) -> VectorStore:
+        """A new store with the rows where ``keep`` is True (``keep`` covers the used rows)."""
+        out = VectorStore(self.dim, self.kind)
+        n = len(keep)
+        out.data = np.ascontiguousarray(self.data[:n][keep])
+        if self.kind == "int8":
+            out.scale = self.scale[:n][keep]
+        return out
 
 
 class SearchIndex:
@@ -101,7 +204,7 @@ class SearchIndex:
         self._slot_ids: list[str | None] = []
         self._slot_start: list[int] = []
         # Per row (passages).
-        self._vectors = np.zeros((0, self.encoder.dim), dtype=np.float32)
+        self._vectors = VectorStore(self.encoder.dim, self.config.storage)
         self._n_rows = 0
         self._row_slot = np.zeros(0, dtype=np.int64)
         self._row_lang = np.zeros(0, dtype=np.int64)  # index into self._centering.langs (-1 = global)
@@ -113,6 +216,7 @@ class SearchIndex:
         self._lang_count: Counter[str] = Counter()  # live documents per language
         self._passages: list[str] = []
         self._centering = LanguageCentering()
+        self._centering_row: dict[str, int] = {}  # language -> row of the centring means (-1: the global one)
         self._fitted_counts: dict[str, int] = {}
         self._facets: dict[str, dict[Any, set[int]]] = {}
         self._starts_cache: npt.NDArray[np.int64] | None = None
@@ -125,33 +229,35 @@ class SearchIndex:
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._entries
 
-    def add(self, docs: Iterable[Doc], vectors: Mapping[str, Vectors] | None = None) -> None:
+    def add(self, docs: Iterable[Doc], vectors: Mapping[str, Vectors] | None = None, *, refit: bool = True) -> None:
         """Add or replace documents, idempotently by id.
 
         A document already indexed with the same title, text and language only has its facets updated;
         otherwise it is re-split and re-embedded. ``vectors`` may give a document's passage vectors (from
-        :meth:`passage_vectors`, stored in the database) to skip the model.
+        :meth:`passage_vectors`, stored in the database) to skip the model. ``refit=False`` leaves the language
+        means alone (a bulk build calls :meth:`refit` once at the end instead of every time a language grew).
         """
         vectors = vectors or {}
-        fresh: list[tuple[Doc, str, list[str]]] = []
+        fresh: dict[str, tuple[Doc, str, list[str]]] = {}
         for doc in docs:
             entry = self._entries.get(doc.id)
             fingerprint = doc.fingerprint()
             if entry is not None and entry.fingerprint == fingerprint:
-                self._unindex_facets(entry.slot, entry.doc)
-                entry.doc = doc
-                self._index_facets(entry.slot, doc)
+                self._unindex_facets(entry.slot, entry.meta)
+                entry.meta = doc.meta
+                self._index_facets(entry.slot, doc.meta)
                 continue
             if entry is not None:
                 self._remove_one(doc.id)
-            fresh = [f for f in fresh if f[0].id != doc.id]  # the last version of a repeated id wins
-            fresh.append((doc, fingerprint, split_passages(doc.title, doc.text)))
+            fresh.pop(doc.id, None)  # the last version of a repeated id wins
+            fresh[doc.id] = (doc, fingerprint, split_passages(doc.title, doc.text))
         if not fresh:
             return
-        to_embed = [p for doc, _fp, passages in fresh if doc.id not in vectors for p in passages]
+        to_embed = [p for doc, _fp, passages in fresh.values() if doc.id not in vectors for p in passages]
         embedded = self.encoder.passage(to_embed) if to_embed else np.zeros((0, self.encoder.dim), np.float32)
+        self._grow(self._n_rows + sum(len(passages) for _doc, _fp, passages in fresh.values()))
         cursor = 0
-        for doc, fingerprint, passages in fresh:
+        for doc, fingerprint, passages in fresh.values():
             given = vectors.get(doc.id)
             if given is not None and len(given) == len(passages):
                 rows = np.asarray(given, dtype=np.float32)
@@ -162,23 +268,24 @@ class SearchIndex:
                     rows = embedded[cursor : cursor + len(passages)]
                     cursor += len(passages)
             self._append(doc, fingerprint, passages, rows)
-        self._maybe_refit()
+        if refit:
+            self._maybe_refit()
 
     def _append(self, doc: Doc, fingerprint: str, passages: list[str], rows: Vectors) -> None:
         lang = doc.lang or detect_language(f"{doc.title} {doc.text}")
         slot = len(self._slot_ids)
         self._slot_ids.append(doc.id)
         self._slot_start.append(self._n_rows)
-        self._entries[doc.id] = _DocEntry(doc, slot, fingerprint, lang)
-        self._index_facets(slot, doc)
+        self._entries[doc.id] = _DocEntry(doc.meta, slot, fingerprint, lang)
+        self._index_facets(slot, doc.meta)
         start, n = self._n_rows, len(passages)
         self._grow(start + n)
-        self._vectors[start : start + n] = rows
+        self._vectors.put(start, rows)
         self._row_slot[start : start + n] = slot
-        self._row_lang[start : start + n] = self._centering.index_of(lang)
+        self._row_lang[start : start + n] = self._centering_row.get(lang, -1)
         self._row_alive[start : start + n] = True
         mean = self._centering.mean_of(lang) if not self._centering.empty else None
-        self._row_norm[start : start + n] = self._centred_norms(rows, mean)
+        self._row_norm[start : start + n] = self._centred_norms(self._vectors.rows(start, start + n), mean)
         if lang not in self._lang_index:
             self._lang_index[lang] = len(self._lang_names)
             self._lang_names.append(lang)
@@ -190,7 +297,7 @@ class SearchIndex:
         self._n_rows += n
 
     def _grow(self, needed: int) -> None:
-        capacity = len(self._vectors)
+        capacity = self._vectors.capacity
         if needed <= capacity:
             return
         new = max(needed, int(capacity * 1.5) + 64)
@@ -200,7 +307,7 @@ class SearchIndex:
             out[: len(arr)] = arr
             return out
 
-        self._vectors = grown(self._vectors, 0.0)
+        self._vectors.grow(new)
         self._row_slot = grown(self._row_slot, -1)
         self._row_lang = grown(self._row_lang, -1)
         self._row_code = grown(self._row_code, 0)
@@ -219,11 +326,12 @@ class SearchIndex:
         entry = self._entries.pop(doc_id, None)
         if entry is None:
             return
-        self._unindex_facets(entry.slot, entry.doc)
+        self._unindex_facets(entry.slot, entry.meta)
         self._lang_count[entry.lang] -= 1
         self._slot_ids[entry.slot] = None
-        for row in self._slot_rows(entry.slot):
-            self._row_alive[row] = False
+        rows = self._slot_rows(entry.slot)
+        self._row_alive[rows.start : rows.stop] = False
+        for row in rows:
             self._lexical.remove(row)
 
     def rebuild(self, docs: Iterable[Doc], vectors: Mapping[str, Vectors] | None = None) -> None:
@@ -249,25 +357,26 @@ class SearchIndex:
         keep = self._row_alive[: self._n_rows].copy()
         self._lexical.compact(keep)
         n = int(keep.sum())
-        live_slots = [s for s, doc_id in enumerate(self._slot_ids) if doc_id is not None]
-        slot_map = {old: new for new, old in enumerate(live_slots)}
-        self._vectors = np.ascontiguousarray(self._vectors[: self._n_rows][keep])
+        live = np.array([doc_id is not None for doc_id in self._slot_ids], dtype=bool)
+        live_slots = np.flatnonzero(live)
+        slot_map = np.cumsum(live) - 1  # old slot -> new slot (for live slots)
+        self._vectors = self._vectors.take(keep)
         self._row_lang = self._row_lang[: self._n_rows][keep]
         self._row_norm = self._row_norm[: self._n_rows][keep]
-        self._row_slot = np.array([slot_map[s] for s in self._row_slot[: self._n_rows][keep]], dtype=np.int64)
+        self._row_slot = slot_map[self._row_slot[: self._n_rows][keep]].astype(np.int64)
         self._row_alive = np.ones(n, dtype=bool)
         self._row_code = self._row_code[: self._n_rows][keep]
         self._passages = [x for x, k in zip(self._passages, keep, strict=True) if k]
         self._n_rows = n
-        self._slot_ids = [self._slot_ids[s] for s in live_slots]
+        self._slot_ids = [self._slot_ids[s] for s in live_slots.tolist()]
         starts = np.searchsorted(self._row_slot, np.arange(len(live_slots)))
-        self._slot_start = [int(x) for x in starts]
+        self._slot_start = starts.tolist()
         self._starts_cache = None
         for entry in self._entries.values():
-            entry.slot = slot_map[entry.slot]
+            entry.slot = int(slot_map[entry.slot])
         self._facets = {}
         for entry in self._entries.values():
-            self._index_facets(entry.slot, entry.doc)
+            self._index_facets(entry.slot, entry.meta)
 
     # --- facets --------------------------------------------------------------------------------------------
 
@@ -277,30 +386,38 @@ class SearchIndex:
             return (value,)
         return value
 
-    def _index_facets(self, slot: int, doc: Doc) -> None:
-        for key, value in doc.meta.items():
+    def _index_facets(self, slot: int, meta: Mapping[str, Any]) -> None:
+        for key, value in meta.items():
             for v in self._values(value):
                 self._facets.setdefault(key, {}).setdefault(v, set()).add(slot)
 
-    def _unindex_facets(self, slot: int, doc: Doc) -> None:
-        for key, value in doc.meta.items():
+    def _unindex_facets(self, slot: int, meta: Mapping[str, Any]) -> None:
+        for key, value in meta.items():
             for v in self._values(value):
                 self._facets.get(key, {}).get(v, set()).discard(slot)
 
-    def _filter_mask(self, filters: Filters | None, ids: Collection[str] | None) -> npt.NDArray[np.bool_] | None:
+    def _slots_with(self, key: str, wanted: Any) -> list[int]:
+        index = self._facets.get(key, {})
+        allowed: set[int] = set()
+        for v in self._values(wanted):
+            allowed |= index.get(v, set())
+        return list(allowed)
+
+    def _filter_mask(
+        self, filters: Filters | None, ids: Collection[str] | None, exclude: Filters | None = None
+    ) -> npt.NDArray[np.bool_] | None:
         """Allowed slots: every filter key must match (AND); a collection of values matches any (OR), and a
-        document with several values (sectors) matches when one of them is allowed."""
-        if not filters and ids is None:
+        document with several values (sectors) matches when one of them is allowed. ``exclude`` takes out every
+        document having any of the given values (``{"city_id": 5}``: not the asking city's own)."""
+        if not filters and ids is None and not exclude:
             return None
         mask = np.ones(len(self._slot_ids), dtype=bool)
         for key, wanted in (filters or {}).items():
-            allowed: set[int] = set()
-            index = self._facets.get(key, {})
-            for v in self._values(wanted):
-                allowed |= index.get(v, set())
             key_mask = np.zeros(len(self._slot_ids), dtype=bool)
-            key_mask[list(allowed)] = True
+            key_mask[self._slots_with(key, wanted)] = True
             mask &= key_mask
+        for key, unwanted in (exclude or {}).items():
+            mask[self._slots_with(key, unwanted)] = False
         if ids is not None:
             id_mask = np.zeros(len(self._slot_ids), dtype=bool)
             id_mask[[self._entries[i].slot for i in ids if i in self._entries]] = True
@@ -323,19 +440,35 @@ class SearchIndex:
     def refit(self) -> None:
         """Re-estimate the per-language means from the live passages (unsupervised) and the row norms."""
         n = self._n_rows
-        alive = self._row_alive[:n]
-        names = np.array(self._lang_names or [""])
-        self._centering = LanguageCentering.fit(
-            self._vectors[:n][alive],
-            names[self._row_code[:n][alive]],
+        # Sums per language, block by block: never a float32 copy of the whole matrix.
+        n_codes = max(len(self._lang_names), 1)
+        sums = np.zeros((n_codes, self.encoder.dim), dtype=np.float64)
+        counts = np.zeros(n_codes, dtype=np.int64)
+        for a, b, block in self._vectors.blocks(n):
+            alive = self._row_alive[a:b]
+            codes = self._row_code[a:b][alive]
+            counts += np.bincount(codes, minlength=n_codes)
+            self._add_by_code(sums, codes, block[alive])
+        names = self._lang_names or [""]
+        self._centering = LanguageCentering.from_sums(
+            {name: sums[i] for i, name in enumerate(names)},
+            {name: int(counts[i]) for i, name in enumerate(names)},
             self.config.shrinkage,
             load_priors() if self.config.use_priors and getattr(self.encoder, "name", None) == PRIORS_MODEL else None,
         )
         self._fitted_counts = self._lang_counts()
         index = {lang: i for i, lang in enumerate(self._centering.langs)}
+        self._centering_row = index
         code_to_row = np.array([index.get(name, -1) for name in self._lang_names] or [-1], dtype=np.int64)
         self._row_lang[:n] = code_to_row[self._row_code[:n]]
         self._row_norm[:n] = self._centred_norms_rows(0, n)
+
+    @staticmethod
+    def _add_by_code(sums: npt.NDArray[np.float64], codes: npt.NDArray[np.int64], rows: Vectors) -> None:
+        # One matmul with a one-hot matrix: np.add.at over thousands of rows is a slow unbuffered loop.
+        onehot = np.zeros((len(sums), len(codes)), dtype=np.float32)
+        onehot[codes, np.arange(len(codes))] = 1.0
+        sums += onehot @ rows
 
     def _centred_norms(self, rows: Vectors, mean: Vectors | None) -> Vectors:
         if mean is None:
@@ -350,7 +483,7 @@ class SearchIndex:
         for a in range(start, end, chunk):
             b = min(a + chunk, end)
             means = table[self._row_lang[a:b]]  # -1 picks the global mean, the table's last row
-            out[a - start : b - start] = np.maximum(np.linalg.norm(self._vectors[a:b] - means, axis=1), 1e-6)
+            out[a - start : b - start] = np.maximum(np.linalg.norm(self._vectors.rows(a, b) - means, axis=1), 1e-6)
         return out
 
     # --- reading -------------------------------------------------------------------------------------------
@@ -371,22 +504,24 @@ class SearchIndex:
         return lang or detect_language(query)
 
     def row_scores(
-        self, query: str, *, lang: str | None = None, mode: Mode | None = None
+        self, query: str, *, lang: str | None = None, mode: Mode | None = None, vector: Vectors | None = None
     ) -> tuple[Vectors, Vectors, Vectors]:
-        """(fused, dense, lexical share) per passage row, before document grouping and filters."""
+        """(fused, dense, lexical share) per passage row, before document grouping and filters. ``vector`` is
+        the query's raw embedding when the caller has it already (cached, or stored with a challenge); without
+        it the encoder embeds ``query``."""
         mode = mode or self.config.mode
         n = self._n_rows
         dense = np.zeros(n, dtype=np.float32)
         share = np.zeros(n, dtype=np.float32)
         if mode in ("hybrid", "dense") and n:
-            q = self.encoder.query([query])[0]
+            q = np.asarray(vector, dtype=np.float32) if vector is not None else self.encoder.query([query])[0]
             centre = self.config.center and not self._centering.empty and self.multilingual
             if centre:
                 # Centre the query too, with its language's passage mean: removes the query's own language
                 # direction, which otherwise favours passages that kept some of it (+0.05 pooled mAP).
                 q = q - self._centering.mean_of(self.query_language(query, lang))
                 q = (q / max(float(np.linalg.norm(q)), 1e-6)).astype(np.float32)
-            dense = self._vectors[:n] @ q
+            dense = self._vectors.dot(q, n)
             if centre:
                 table = np.concatenate([self._centering.means @ q, [self._centering.global_mean @ q]])
                 dense = (dense - table[self._row_lang[:n]].astype(np.float32)) / self._row_norm[:n]
@@ -407,10 +542,12 @@ class SearchIndex:
         filters: Filters | None = None,
         ids: Collection[str] | None = None,
         mode: Mode | None = None,
+        vector: Vectors | None = None,
+        exclude: Filters | None = None,
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64], list[str | None]]:
         """Score of every document slot (best passage; -inf for removed or filtered-out ones), the best row of
         each slot, and the slot ids. Benchmarks use it to rank a whole pool; :meth:`search` to take the top."""
-        fused, _dense, _share = self.row_scores(query, lang=lang, mode=mode)
+        fused, _dense, _share = self.row_scores(query, lang=lang, mode=mode, vector=vector)
         n_slots = len(self._slot_ids)
         if n_slots == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64), []
@@ -418,7 +555,7 @@ class SearchIndex:
         starts = self._starts_array()
         # reduceat needs non-empty segments; every document has at least one passage, so they are.
         best = np.maximum.reduceat(fused, starts)
-        mask = self._filter_mask(filters, ids)
+        mask = self._filter_mask(filters, ids, exclude)
         if mask is not None:
             best = np.where(mask, best, -np.inf).astype(np.float32)
         # The best row of each slot, to show its passage; only needed for the slots we return.
@@ -433,19 +570,23 @@ class SearchIndex:
         ids: Collection[str] | None = None,
         k: int = 10,
         mode: Mode | None = None,
+        vector: Vectors | None = None,
+        exclude: Filters | None = None,
     ) -> list[Hit]:
         """Top ``k`` documents for ``query`` in any language.
 
-        ``filters`` maps a facet of ``Doc.meta`` to an allowed value or collection of values; ``ids`` limits
-        the search to documents the caller may see (the database applies visibility, the index ranks).
+        ``filters`` maps a facet of ``Doc.meta`` to an allowed value or collection of values; ``exclude`` maps
+        a facet to values whose documents are left out (``{"city_id": 5}``); ``ids`` limits the search to
+        documents the caller may see (the database applies visibility, the index ranks). ``vector`` is the
+        query's raw embedding when already known (the encoder is then not called).
         """
         if not query.strip() or not self._entries:
             return []
-        fused, dense, share = self.row_scores(query, lang=lang, mode=mode)
+        fused, dense, share = self.row_scores(query, lang=lang, mode=mode, vector=vector)
         fused = np.where(self._row_alive[: self._n_rows], fused, -np.inf).astype(np.float32)
         starts = self._starts_array()
         best = np.maximum.reduceat(fused, starts)
-        mask = self._filter_mask(filters, ids)
+        mask = self._filter_mask(filters, ids, exclude)
         if mask is not None:
             best = np.where(mask, best, -np.inf).astype(np.float32)
         k = min(k, len(best))
@@ -469,7 +610,7 @@ class SearchIndex:
                     passage=self._passages[row],
                     passage_index=row - rows.start,
                     lang=entry.lang,
-                    meta=entry.doc.meta,
+                    meta=entry.meta,
                 )
             )
         return hits
@@ -478,10 +619,12 @@ class SearchIndex:
         """The raw (uncentred) passage vectors of a document, to store in the database."""
         entry = self._entries[doc_id]
         rows = self._slot_rows(entry.slot)
-        return self._vectors[rows.start : rows.stop].copy()
+        return self._vectors.rows(rows.start, rows.stop)
 
     def memory_bytes(self) -> int:
-        return int(self._vectors.nbytes + self._row_slot.nbytes + self._row_lang.nbytes + self._row_norm.nbytes)
+        """Bytes of the per-row arrays (vectors and their bookkeeping), at their allocated capacity."""
+        per_row = (self._row_slot, self._row_lang, self._row_norm, self._row_alive, self._row_code)
+        return int(self._vectors.nbytes + sum(a.nbytes for a in per_row))
 
 
 # --- persistence ---------------------------------------------------------------------------------------------
@@ -526,7 +669,7 @@ def build_index(
     index = SearchIndex(encoder, config)
     vectors = {k: unpack_vectors(v) for k, v in (stored_vectors or {}).items()}
     for start in range(0, len(docs), batch):
-        index.add(docs[start : start + batch], vectors)
+        index.add(docs[start : start + batch], vectors, refit=False)
         if progress is not None:
             progress(min(start + batch, len(docs)), len(docs))
     index.refit()
