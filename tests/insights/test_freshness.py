@@ -131,12 +131,21 @@ def test_changes_enqueue_the_refresh_once_per_burst(need_and_offer, engine, djan
     assert SuggestionSet.objects.get(scope="public").version == selectors.database_version()
 
 
-def test_schedule_refresh_is_deduplicated_until_the_task_starts(database_backend, engine):
+def test_schedule_refresh_is_deduplicated_until_the_task_starts(database_backend, engine, settings):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.SUGGESTIONS_REFRESH_INTERVAL = 60
     assert tasks.schedule_refresh() is True
     assert tasks.schedule_refresh() is False
     assert _queued() == 1
-    tasks.refresh_suggestions.call()  # what the worker runs: it clears the flag first
+    started = timezone.now()
+    DBTaskResult.objects.update(status="RUNNING", started_at=started)  # a worker took it
+    # A change after the refresh started needs another run: queued, but not before the interval is over.
     assert tasks.schedule_refresh() is True and _queued() == 2
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert (waiting.run_after - started).total_seconds() == pytest.approx(60, abs=0.01)
+    assert waiting.priority < 0  # behind indexing and every other task
 
 
 # --- 2. The data version: cheap, and still moves with every change.

@@ -4,10 +4,16 @@ refresh (`tasks.schedule_refresh`).
 
 post_save/post_delete also clear this process's memoised version at once (before commit), so a request in the
 same process never keys on the version from before the write.
+
+A practice counts for the suggestions only while published (they read published practices only): saving a draft
+moves the figures' version but enqueues no refresh; leaving publication is announced by `practice_changed`.
+Everything here runs after the commit, next to the matching index's enqueue: it fails soft (a warning in the log),
+so a cache or queue hiccup never turns a committed write into an error or keeps the index task from being queued.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -27,17 +33,34 @@ VERSIONED: list[Any] = [Practice, Challenge, Membership, City, Country, BlocStat
 SUGGESTION_INPUTS: list[Any] = [Practice, Challenge, Membership]
 
 
-def _changed(sender: Any, **kwargs: Any) -> None:
+logger = logging.getLogger(__name__)
+
+
+def _affects_suggestions(sender: Any, instance: Any) -> bool:
+    if sender not in SUGGESTION_INPUTS:
+        return False
+    # A draft, submitted or returned practice is invisible to the suggestions (see _offers in selectors).
+    return not (isinstance(instance, Practice) and instance.status != Practice.Status.PUBLISHED)
+
+
+def _schedule_refresh() -> None:
+    try:
+        tasks.schedule_refresh()
+    except Exception:  # the network page schedules it again when it finds its suggestions out of date
+        logger.warning("refresh of suggested partnerships not queued", exc_info=True)
+
+
+def _changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     selectors.forget_version()
     transaction.on_commit(selectors.bump_version)
-    if sender in SUGGESTION_INPUTS:
-        transaction.on_commit(tasks.schedule_refresh)
+    if _affects_suggestions(sender, instance):
+        transaction.on_commit(_schedule_refresh)
 
 
 def _signalled(sender: Any, **kwargs: Any) -> None:
     """practice_changed / challenge_changed: sent after commit by the services."""
     selectors.bump_version()
-    tasks.schedule_refresh()
+    _schedule_refresh()
 
 
 def connect() -> None:
@@ -54,6 +77,6 @@ def connect() -> None:
     challenge_changed.connect(_signalled, dispatch_uid="insights-challenge-changed")
 
 
-def _m2m(sender: Any, action: str, **kwargs: Any) -> None:
+def _m2m(sender: Any, action: str, instance: Any = None, **kwargs: Any) -> None:
     if action.startswith("post_"):
-        _changed(Practice if sender is Practice.sectors.through else Challenge)
+        _changed(Practice if sender is Practice.sectors.through else Challenge, instance=instance)

@@ -166,9 +166,12 @@ def bump_version() -> None:
     """Tell every process that the data changed (called after commit by the receivers)."""
     forget_version()
     try:
-        cache.incr(COUNTER_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from what readers keyed on
-        cache.set(COUNTER_KEY, int(time.time() * 1000) % 1_000_000_000, None)
+        try:
+            cache.incr(COUNTER_KEY)
+        except ValueError:  # not set yet (or evicted): any new value differs from what readers keyed on
+            cache.set(COUNTER_KEY, int(time.time() * 1000) % 1_000_000_000, None)
+    except Exception:  # runs after commit: a cache outage must not fail the write (readers see it within the memo)
+        sources.logger.warning("insights data version not moved: cache unavailable", exc_info=True)
 
 
 def database_version() -> str:
