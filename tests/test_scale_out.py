@@ -70,7 +70,8 @@ def test_cache_and_sessions_are_redis_and_database_is_postgres():
 
     assert connection.vendor == "postgresql"
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    # Sessions are rows in PostgreSQL with Redis in front: a Redis restart signs nobody out.
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     cache.set("scale-out-probe", {"ok": 1}, 30)
     assert cache.get("scale-out-probe") == {"ok": 1}
 
@@ -81,7 +82,7 @@ def test_session_and_token_work_across_worker_processes(app_servers, client, ref
     from tests.registry.factories import UserFactory
 
     user = UserFactory(display_name="Scale Out")
-    client.force_login(user)  # the session lives in Redis, written by this process
+    client.force_login(user)  # the session is written by this process (database, cached in Redis)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     _token, plain = api_token_create(actor=user, name="probe")
     # Enough requests that both gunicorn workers serve some; every one must see the same session and data.
