@@ -173,3 +173,37 @@ def test_empty_index_and_empty_query():
     assert ix.search("anything") == []
     ix.add(DOCS)
     assert ix.search("   ") == []
+
+
+def test_a_given_query_vector_replaces_the_encoder(index):
+    vector = HashingEncoder(dim=32).query(["rainwater harvesting"])[0]
+    asked = index.encoder.passages_encoded
+    index.encoder.query = None  # the encoder must not be asked
+    hits = index.search("rainwater harvesting", vector=vector, k=2)
+    assert hits[0].id == "4"
+    scores, _starts, ids = index.doc_scores("rainwater harvesting", vector=vector)
+    assert ids[int(np.argmax(scores))] == "4"
+    assert index.encoder.passages_encoded == asked
+
+
+def test_exclude_leaves_out_documents_with_a_value(index):
+    assert {h.id for h in index.search("buses", exclude={"country": "CN"}, k=4)} == {"1", "2", "4"}
+    assert {h.id for h in index.search("buses", exclude={"sectors": ["energy", "water"]}, k=4)} == {"2"}
+    assert [h.id for h in index.search("electric buses", exclude={"country": ["CN", "IN"]}, k=1)] in (["1"], ["4"])
+
+
+@pytest.mark.parametrize("storage", ["float16", "int8"])
+def test_compact_storage_ranks_like_float32(storage):
+    docs = [Doc(f"d{i}", f"doc {i}", f"filler text about topic {i} and number {i * 7}", "en") for i in range(300)]
+    full = SearchIndex(HashingEncoder(dim=64), SearchConfig(center=False))
+    small = SearchIndex(HashingEncoder(dim=64), SearchConfig(center=False, storage=storage))
+    full.add(docs)
+    small.add(docs)
+    small.remove([f"d{i}" for i in range(0, 300, 3)])
+    full.remove([f"d{i}" for i in range(0, 300, 3)])
+    assert small.memory_bytes() < full.memory_bytes()
+    for q in ("topic 17", "number 140", "filler text about topic 200"):
+        a, b = full.search(q, mode="dense", k=5), small.search(q, mode="dense", k=5)
+        assert [h.id for h in a][:1] == [h.id for h in b][:1]
+        assert np.allclose([h.score for h in a], [h.score for h in b], atol=0.01)
+    assert np.allclose(small.passage_vectors("d1"), full.passage_vectors("d1"), atol=0.01)
