@@ -95,6 +95,21 @@ def test_the_api_answers_429_in_its_error_shape(client: Any, limits: Any) -> Non
     assert answers[-1]["Retry-After"] == "55"
 
 
+def test_a_token_counts_as_its_user_from_any_address(client: Any, limits: Any) -> None:
+    from cityexchange.accounts.services import api_token_create
+
+    user = UserFactory()
+    _token, plain = api_token_create(actor=user, name="script")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    statuses = [
+        client.get("/api/v1/matching/search", {"q": "x"}, REMOTE_ADDR=f"198.51.100.{i}", **auth).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    client.force_login(user)  # the same account in the browser shares the allowance
+    assert _search_page(client).status_code == 429
+
+
 def test_anonymous_visitors_are_counted_per_address(client: Any, limits: Any) -> None:
     here = {"REMOTE_ADDR": "203.0.113.5"}
     assert [_search_page(client, **here).status_code for _ in range(4)] == [200, 200, 200, 429]
