@@ -106,3 +106,16 @@ def test_only_tasks_of_dead_workers_are_reclaimed_and_a_task_that_keeps_dying_fa
         "doomed": "FAILED",
     }
     assert reclaim_stale_tasks(lease=300, max_attempts=3) == []  # nothing twice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_restarted_under_the_same_id_takes_up_what_its_predecessor_left_at_once(queue, tmp_path):
+    left = probe_tasks.note.enqueue(folder=str(tmp_path), name="left")
+    now = timezone.now()
+    DBTaskResult.objects.filter(pk=left.id).update(status="RUNNING", started_at=now, worker_ids=["box-1"])
+    WorkerHeartbeat.objects.create(worker_id="box-1", beat_at=now)  # the lease alone would wait 300 s
+    call_command(
+        "worker", batch=True, startup_delay=False, interval=0, reload=False, verbosity=0, worker_id="box-1", lease=300
+    )
+    assert DBTaskResult.objects.get(pk=left.id).status == "SUCCESSFUL"
+    assert (tmp_path / "order.log").read_text().split() == ["left"]

@@ -83,6 +83,22 @@ def reclaim_stale_tasks(*, lease: float | None = None, max_attempts: int | None 
     return reclaimed
 
 
+def release_own_tasks(worker_id: str) -> list[str]:
+    """At a worker's start: tasks still RUNNING under its id were left by an earlier process with the same id
+    (a supervisor restarting a worker with a fixed `--worker-id`); nothing runs them now, so they are queued again
+    at once rather than after the lease (that process's heartbeat and ours are indistinguishable)."""
+    released = []
+    for row in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
+        if row.worker_ids and row.worker_ids[-1] == worker_id:
+            same_claim = DBTaskResult.objects.filter(
+                pk=row.pk, status=TaskResultStatus.RUNNING, started_at=row.started_at
+            )
+            if same_claim.update(status=TaskResultStatus.READY):
+                logger.warning("task %s returned to the queue: left by an earlier %s", row.pk, worker_id)
+                released.append(str(row.pk))
+    return released
+
+
 class Heartbeat(threading.Thread):
     """Rewrites the worker's heartbeat row every `every` seconds (on its own database connection) until stopped;
     retries every second while the database is away, so a live worker is not taken for dead after a restart."""
@@ -134,6 +150,7 @@ class LeasedWorker(Worker):
         self.reclaim_every = max(0.5, min(lease / 4, 60.0))
         self._next_reclaim = 0.0
         self._backoff = 0.5
+        self._started = False
 
     def run(self) -> None:
         logger.info("worker %s started (lease %ss, queues %s)", self.worker_id, self.lease, ",".join(self.queue_names))
@@ -148,6 +165,9 @@ class LeasedWorker(Worker):
         while self.running:
             try:
                 close_old_connections()
+                if not self._started:
+                    release_own_tasks(self.worker_id)
+                    self._started = True
                 self._reclaim_when_due()
                 task_result, retrieved = self._claim_next()
             except DATABASE_ERRORS as exc:
