@@ -163,6 +163,16 @@ def encode_passages(doc: Doc) -> Vector:
     return encoder().passage(split_passages(doc.title, doc.text))
 
 
+def save_document(doc: Doc, vectors: Vector) -> None:
+    """Store a document's raw passage vectors and make it searchable (inside the caller's transaction)."""
+    IndexedDocument.objects.update_or_create(
+        key=doc.id,
+        defaults={"fingerprint": doc.fingerprint(), "lang": doc.lang or "", "vectors": pack_vectors(vectors),
+                  "active": True},
+    )
+    backend().write(doc, vectors, text_changed=True)
+
+
 def index_practice(practice_id: int) -> bool:
     """Index a published practice (running the model only when its text changed) or take it out. Idempotent.
     Returns True when the practice is searchable afterwards."""
@@ -192,16 +202,7 @@ def index_practice(practice_id: int) -> bool:
             return True
         if vectors is None or len(vectors) != len(split_passages(doc.title, doc.text)):
             vectors = encode_passages(doc)  # the text changed between the first read and the lock: rare
-        IndexedDocument.objects.update_or_create(
-            key=key,
-            defaults={
-                "fingerprint": fingerprint,
-                "lang": doc.lang or "",
-                "vectors": pack_vectors(vectors),
-                "active": True,
-            },
-        )
-        backend().write(doc, vectors, text_changed=True)
+        save_document(doc, vectors)
     return True
 
 
@@ -273,16 +274,7 @@ def reindex_all(progress: Callable[[int], None] | None = None, batch: int = 32) 
                 for doc, ps in zip(stale, passages, strict=True):
                     vectors = flat[cursor : cursor + len(ps)]
                     cursor += len(ps)
-                    IndexedDocument.objects.update_or_create(
-                        key=doc.id,
-                        defaults={
-                            "fingerprint": doc.fingerprint(),
-                            "lang": doc.lang or "",
-                            "vectors": pack_vectors(vectors),
-                            "active": True,
-                        },
-                    )
-                    backend().write(doc, vectors, text_changed=True)
+                    save_document(doc, vectors)
         if progress:
             progress(len(chunk))
     keep = {practice_key(pk) for pk in published}

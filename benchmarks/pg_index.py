@@ -1,0 +1,448 @@
+"""The search index in PostgreSQL + pgvector: quality against the in-process engine, and speed at scale.
+
+    cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/pg_index.py [--scale 100000] [--skip-quality]
+        [--skip-scale] [--million] [--out docs/benchmarks-pgvector.md]
+
+It starts the embedded PostgreSQL 18 + pgvector (cityexchange.core.embedded_pg), creates a fresh database
+`cx_bench` and runs the product's own code (matching.pg_index through matching.store) against it:
+
+1. Quality: the pooled LAReQA task (13,014 sentences, 11 languages, 13,090 questions) and the eleven language
+   pairs of shared/bench-data, each indexed twice — in the in-process engine and in PostgreSQL — and every query
+   run through both with the same cached embeddings. Both rank their top 100 documents; mAP and R@1 are computed
+   on those lists, so the two are compared on equal terms (the in-process engine's whole-pool figure is given
+   too).
+2. Scale (--scale practices, real `Practice` rows with texts recombined from XQuAD-R sentences of all 11
+   languages; vectors tiled from real model output with noise, as in benchmarks/retrieval.py): indexing time,
+   table and index sizes, search latency (the engine with a precomputed query vector; with the model embedding
+   the query; the API end to end through Django with the query embedding uncached and cached; filtered by
+   sector + country), HNSW recall@10 against exact search, and a freshly started gunicorn's first answer and RSS.
+3. --million: 1,000,000 synthetic passages (random unit vectors) in a separate table: HNSW build time, size on
+   disk, p95 of a top-10 query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+DB = "cx_bench"
+
+
+def setup_django(database: str) -> str:
+    from cityexchange.core import embedded_pg
+
+    embedded_pg.start()
+    admin = embedded_pg.url()
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {database}"], check=True)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {database}"], check=True)
+    url = embedded_pg.url(database)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityexchange.settings")
+    os.environ.setdefault("TASKS_BACKEND", "immediate")
+    os.environ["RATE_LIMITS_ENABLED"] = "false"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def pctl(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q) * 1000) if values else float("nan")
+
+
+def clear_index() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE matching_passage, matching_searchterm, matching_searchlanguage, matching_centeringstate, "
+            "matching_indexeddocument"
+        )
+    from cityexchange.matching import pg_index
+
+    pg_index.BACKEND.reset()
+
+
+def load_pg(docs: list[Any], vectors_of: Callable[[Any], np.ndarray], encoder_name: str | None) -> float:
+    """Index ``docs`` (engine Docs with ids "practice:N") through the product's write path; then fit."""
+    from django.db import transaction
+
+    from cityexchange.matching import pg_index, store
+
+    started = time.perf_counter()
+    for start in range(0, len(docs), 500):
+        with transaction.atomic():
+            for doc in docs[start : start + 500]:
+                store.save_document(doc, vectors_of(doc))
+    pg_index.refit_centering(encoder_name)
+    return time.perf_counter() - started
+
+
+# --- 1. quality ----------------------------------------------------------------------------------------------
+
+
+def quality(data: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    from cityexchange.matching import pg_index
+    from cityexchange.matching.beir import build, evaluate_index
+    from cityexchange.matching.embedding import CachedEncoder, E5Encoder
+    from cityexchange.matching.engine import Doc
+    from cityexchange.matching.metrics import query_metrics
+    from cityexchange.matching.passages import split_passages
+    from retrieval import task
+    from xquad_to_beir import README_PAIRS
+
+    encoder = CachedEncoder(E5Encoder(), data / "embeddings-cache.npz")
+    out: dict[str, Any] = {}
+    for name in ["pooled", *[f"{q}-{d}" for q, d in README_PAIRS]]:
+        docs, queries, qrels = task(data, f"xquad-r-{name}")
+        for start in range(0, len(docs), 1000):  # fill the cache in batches
+            encoder.passage([d.text for d in docs[start : start + 1000]])
+            encoder.query([q.text for q in queries[start : start + 1000]])
+        encoder.save()
+        index, _sec = build(docs, encoder)
+        full = evaluate_index(index, queries, qrels, mode="hybrid")["all"]
+        ids = {d.id: f"practice:{i + 1}" for i, d in enumerate(docs)}
+        back = {v: k for k, v in ids.items()}
+        pg_docs = [Doc(ids[d.id], d.title, d.text, d.lang, {"language": d.lang or ""}) for d in docs]
+        clear_index()
+        load_sec = load_pg(
+            pg_docs, lambda doc: encoder.passage(split_passages(doc.title, doc.text)), getattr(encoder, "name", None)
+        )
+        rows: dict[str, list[dict[str, float]]] = {"engine": [], "postgresql": []}
+        latencies = []
+        for q in queries:
+            relevant = qrels.get(q.id, {})
+            if not any(g > 0 for g in relevant.values()):
+                continue
+            ranking = [h.id for h in index.search(q.text, lang=q.lang, k=100)]
+            rows["engine"].append(query_metrics(ranking, relevant))
+            vector = encoder.query([q.text])[0]
+            t0 = time.perf_counter()
+            hits = pg_index.BACKEND.search(q.text, vector, lang=q.lang, filters=None, exclude_city=None, k=100)
+            latencies.append(time.perf_counter() - t0)
+            rows["postgresql"].append(query_metrics([back[h.id] for h in hits], relevant))
+        figures = {
+            label: {m: float(np.mean([r[m] for r in rs])) for m in ("mAP", "R@1", "MRR@10")}
+            for label, rs in rows.items()
+        }
+        out[name] = {
+            **figures,
+            "engine_whole_pool": {"mAP": full["mAP"], "R@1": full["R@1"]},
+            "queries": len(rows["engine"]),
+            "docs": len(docs),
+            "load_seconds": load_sec,
+            "pg_search_p50_ms": pctl(latencies, 50),
+        }
+        e, p = figures["engine"], figures["postgresql"]
+        log(f"{name}: engine mAP {e['mAP']:.4f} R@1 {100 * e['R@1']:.1f} | pg mAP {p['mAP']:.4f} "
+            f"R@1 {100 * p['R@1']:.1f} | whole-pool mAP {full['mAP']:.4f}")
+    encoder.save()
+    return out
+
+
+# --- 2. scale ------------------------------------------------------------------------------------------------
+
+
+def make_practices(data: Path, n: int, log: Callable[[str], None]) -> tuple[list[Any], dict[str, np.ndarray]]:
+    """``n`` published practices (real rows) with synthetic multilingual texts, and tiled passage vectors."""
+    from django.db import transaction
+
+    from cityexchange.matching.embedding import E5Encoder
+    from cityexchange.matching.passages import split_passages
+    from cityexchange.practices.models import Practice
+    from cityexchange.registry.models import City, Language, Sector
+    from cityexchange.registry.reference import LoadReport, load_countries, load_taxonomies
+    from retrieval import synthetic_practices
+
+    load_taxonomies(LoadReport())
+    load_countries(LoadReport())
+    synthetic = synthetic_practices(data, n)
+    for code in sorted({d.lang for d in synthetic if d.lang}):
+        Language.objects.get_or_create(code=code, defaults={"name": code, "native_name": code})
+    countries = ["BR", "RU", "IN", "CN", "ZA"]
+    cities = [
+        City.objects.get_or_create(
+            geonames_id=9_500_000 + i,
+            defaults={"name": f"Bench {c}", "country_id": c, "population": 500_000 + i, "latitude": 10.0 * i,
+                      "longitude": 20.0, "timezone": "UTC"},
+        )[0]
+        for i, c in enumerate(countries)
+    ]
+    sectors = list(Sector.objects.all()[:8])
+    now = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        for start in range(0, n, 5000):
+            batch = []
+            for i, d in enumerate(synthetic[start : start + 5000], start=start):
+                batch.append(
+                    Practice(
+                        city=cities[i % len(cities)], language_id=d.lang, title=d.title[:200], summary=d.text,
+                        problem="", solution="", cost_band="under-100k", maturity="pilot",
+                        status=Practice.Status.PUBLISHED, published_at=now,
+                    )
+                )
+            created = Practice.objects.bulk_create(batch, batch_size=2000)
+            through = Practice.sectors.through
+            through.objects.bulk_create(
+                [through(practice_id=p.pk, sector_id=sectors[(p.pk * 7) % len(sectors)].pk) for p in created]
+                + [through(practice_id=p.pk, sector_id=sectors[(p.pk * 3 + 1) % len(sectors)].pk) for p in created
+                   if (p.pk * 3 + 1) % len(sectors) != (p.pk * 7) % len(sectors)],
+                batch_size=5000,
+            )
+    log(f"{n} practices created in {time.perf_counter() - t0:.0f} s")
+    # Vectors: the real model on a sample, tiled with noise for the rest (as benchmarks/retrieval.py does).
+    from cityexchange.matching.documents import practice_doc
+
+    practices = list(Practice.objects.order_by("pk")[:200].prefetch_related("sectors", "goals", "translations")
+                     .select_related("city"))
+    model = E5Encoder()
+    pool = [model.passage(split_passages(d.title, d.text)) for d in (practice_doc(p) for p in practices)]
+    rng = np.random.default_rng(0)
+
+    def vectors(doc: Any) -> np.ndarray:
+        k = len(split_passages(doc.title, doc.text))
+        base = pool[rng.integers(len(pool))]
+        rows = base[rng.integers(len(base), size=k)] + rng.normal(0, 0.02, size=(k, base.shape[1]))
+        return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+    return synthetic, {"vectors": vectors}  # type: ignore[dict-item]
+
+
+def index_all(vectors: Callable[[Any], np.ndarray], log: Callable[[str], None]) -> dict[str, float]:
+    from django.db import transaction
+
+    from cityexchange.matching import pg_index, store
+    from cityexchange.matching.documents import practice_doc
+    from cityexchange.practices.models import Practice
+
+    clear_index()
+    t0 = time.perf_counter()
+    last = 0
+    n = 0
+    while True:
+        chunk = list(
+            Practice.objects.filter(pk__gt=last).order_by("pk").select_related("city")
+            .prefetch_related("sectors", "goals", "translations")[:1000]
+        )
+        if not chunk:
+            break
+        with transaction.atomic():
+            for p in chunk:
+                doc = practice_doc(p)
+                store.save_document(doc, vectors(doc))
+        last = chunk[-1].pk
+        n += len(chunk)
+        if n % 20000 == 0:
+            log(f"  indexed {n} practices ({n / (time.perf_counter() - t0):.0f}/s)")
+    write_sec = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    from cityexchange.matching.embedding import E5Encoder
+
+    pg_index.refit_centering(E5Encoder.name)
+    return {"practices": n, "write_seconds": write_sec, "refit_seconds": time.perf_counter() - t1}
+
+
+def sizes() -> dict[str, float]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('matching_passage'), pg_relation_size('matching_passage_hnsw'), "
+            "pg_relation_size('matching_passage_terms'), pg_relation_size('matching_passage'), "
+            "(SELECT count(*) FROM matching_passage)"
+        )
+        total, hnsw, gin, heap, passages = cursor.fetchone()
+    mb = 1024 * 1024
+    return {"total_mb": total / mb, "hnsw_mb": hnsw / mb, "gin_mb": gin / mb, "heap_mb": heap / mb,
+            "passages": passages}
+
+
+def latency(data: Path, log: Callable[[str], None], sample: int = 200) -> dict[str, Any]:
+    from django.core.cache import cache
+    from django.test import Client
+
+    from cityexchange.matching import pg_index, store
+    from cityexchange.matching.beir import load_queries
+
+    queries = random.Random(1).sample(load_queries(data / "xquad-r-pooled" / "queries.jsonl"), sample)
+    model = store.encoder()
+    model.query(["warm-up"])
+    lat: dict[str, list[float]] = {k: [] for k in ("engine", "engine_with_embedding", "filtered", "api_uncached",
+                                                    "api_cached", "embed")}
+    recall: list[float] = []
+    client = Client()
+    cache.clear()
+    for q in queries:
+        t0 = time.perf_counter()
+        vector = model.query([q.text])[0]
+        lat["embed"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        hits = pg_index.BACKEND.search(q.text, vector, lang=None, filters=None, exclude_city=None, k=10)
+        lat["engine"].append(time.perf_counter() - t0)
+        lat["engine_with_embedding"].append(lat["engine"][-1] + lat["embed"][-1])
+        t0 = time.perf_counter()
+        pg_index.BACKEND.search(q.text, vector, lang=None, filters={"sectors": ["water", "transport", "energy"],
+                                "country": ["BR", "IN"]}, exclude_city=None, k=10)
+        lat["filtered"].append(time.perf_counter() - t0)
+        pg_index.EXACT = True
+        exact = pg_index.BACKEND.search(q.text, vector, lang=None, filters=None, exclude_city=None, k=10)
+        pg_index.EXACT = False
+        truth = {h.id for h in exact}
+        recall.append(len(truth & {h.id for h in hits}) / max(len(truth), 1))
+        for label in ("api_uncached", "api_cached"):
+            t0 = time.perf_counter()
+            response = client.get("/api/v1/matching/search", {"q": q.text})
+            lat[label].append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.content[:300]
+    out = {k: {"p50": pctl(v, 50), "p95": pctl(v, 95)} for k, v in lat.items()}
+    out["recall_at_10"] = float(np.mean(recall))
+    log("latency: " + ", ".join(f"{k} p95 {v['p95']:.1f} ms" for k, v in out.items() if isinstance(v, dict)))
+    log(f"HNSW recall@10 {out['recall_at_10']:.4f}")
+    return out
+
+
+def fresh_server(url: str, log: Callable[[str], None]) -> dict[str, float]:
+    """A gunicorn worker started on the 100k index: time to its first search answer, and its RSS after 50."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": url, "ALLOWED_HOSTS": "127.0.0.1", "RATE_LIMITS_ENABLED": "false"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(gunicorn), "-w", "1", "-b", f"127.0.0.1:{port}", "cityexchange.wsgi:application"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = None
+    try:
+        deadline = time.monotonic() + 120
+        while first is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/matching/search?q=water+supply", timeout=30)
+                first = time.perf_counter() - t0
+            except OSError:
+                time.sleep(0.05)
+        for i in range(50):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/matching/search?q=city+{i}", timeout=30)
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        rss = max(int(Path(f"/proc/{pid}/status").read_text().split("VmRSS:")[1].split()[0]) for pid in children)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    log(f"fresh server: first search after {first:.2f} s (process start included), worker RSS {rss / 1024:.0f} MB")
+    return {"first_answer_seconds": first or float("nan"), "worker_rss_mb": rss / 1024}
+
+
+def million(log: Callable[[str], None], n: int = 1_000_000, dim: int = 384) -> dict[str, float]:
+    """HNSW on 1M synthetic passages (random unit vectors): build time, size, top-10 p95."""
+    from django.db import connection
+    from pgvector import HalfVector
+
+    from cityexchange.matching.pg_index import _register
+
+    _register()
+    rng = np.random.default_rng(3)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_million")
+        cursor.execute(f"CREATE UNLOGGED TABLE bench_million (id bigint, embedding halfvec({int(dim)}))")
+        t0 = time.perf_counter()
+        raw = connection.connection
+        with raw.cursor().copy("COPY bench_million (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "halfvec"])
+            for start in range(0, n, 50_000):
+                block = rng.normal(size=(min(50_000, n - start), dim)).astype(np.float32)
+                block /= np.linalg.norm(block, axis=1, keepdims=True)
+                for i, row in enumerate(block, start=start):
+                    copy.write_row((i, HalfVector(row)))
+        load = time.perf_counter() - t0
+        cursor.execute("SET maintenance_work_mem = '2GB'")
+        cursor.execute("SET max_parallel_maintenance_workers = 1")
+        t0 = time.perf_counter()
+        cursor.execute(
+            "CREATE INDEX ON bench_million USING hnsw (embedding halfvec_ip_ops) WITH (m=16, ef_construction=64)"
+        )
+        build = time.perf_counter() - t0
+        cursor.execute("SELECT pg_total_relation_size('bench_million'), pg_indexes_size('bench_million')")
+        total, index = cursor.fetchone()
+        cursor.execute("SET hnsw.ef_search = 200")
+        lat = []
+        for _ in range(200):
+            q = rng.normal(size=dim).astype(np.float32)
+            q /= np.linalg.norm(q)
+            t0 = time.perf_counter()
+            cursor.execute("SELECT id FROM bench_million ORDER BY embedding <#> %s LIMIT 10", [HalfVector(q)])
+            cursor.fetchall()
+            lat.append(time.perf_counter() - t0)
+        cursor.execute("DROP TABLE bench_million")
+    out = {"passages": n, "load_seconds": load, "build_seconds": build, "total_mb": total / 2**20,
+           "index_mb": index / 2**20, "p50_ms": pctl(lat, 50), "p95_ms": pctl(lat, 95)}
+    log(f"1M: {json.dumps(out)}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
+    parser.add_argument("--src", type=Path, default=Path("/work/shared/bench-data/xquad-r"))
+    parser.add_argument("--scale", type=int, default=100_000)
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--million", action="store_true")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "data" / "pg_index.json")
+    args = parser.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+    from xquad_to_beir import convert
+
+    if not (args.data / "xquad-r-pooled").exists():
+        from xquad_to_beir import README_PAIRS
+
+        convert(args.src, args.data, list(README_PAIRS))
+    setup_django(DB)
+    results: dict[str, Any] = json.loads(args.json.read_text()) if args.json.exists() else {}
+    results["date"] = dt.date.today().isoformat()
+    results["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                       cwd=ROOT).stdout.strip()
+    if not args.skip_quality:
+        results["quality"] = quality(args.data, log)
+        args.json.write_text(json.dumps(results, indent=1))
+    if not args.skip_scale:
+        clear_index()
+        _synthetic, fns = make_practices(args.data, args.scale, log)
+        results["scale"] = {"index": index_all(fns["vectors"], log)}  # type: ignore[arg-type]
+        results["scale"]["sizes"] = sizes()
+        log(f"indexed: {results['scale']}")
+        results["scale"]["latency"] = latency(args.data, log)
+        results["scale"]["server"] = fresh_server(os.environ["DATABASE_URL"], log)
+        args.json.write_text(json.dumps(results, indent=1))
+    if args.million:
+        results["million"] = million(log)
+    args.json.write_text(json.dumps(results, indent=1))
+    print(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
