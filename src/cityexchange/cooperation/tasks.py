@@ -2,6 +2,10 @@
 
 `expire_contact_requests` and `remind_stalled_cooperations` are periodic: `cityexchange cooperation-housekeeping`
 enqueues both (run it from cron once a day). `notify_city` tells a city's team about something that concerns it.
+
+All three may run again after a worker died (cityexchange.core.worker) and are safe to: the periodic ones act only
+on what is still due (a request still pending past its expiry, a cooperation not reminded since it stalled) and
+record that they acted in the same rows; `notify_city` only reads, so a retry can at worst send its message again.
 """
 
 from __future__ import annotations

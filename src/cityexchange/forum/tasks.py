@@ -7,22 +7,32 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskContext, task
 
-from .models import Event, Registration
+from .models import Event, Registration, ScheduleRun
 
 
-@task()
-def build_schedule(run_id: int) -> None:
+@task(takes_context=True)
+def build_schedule(context: TaskContext, run_id: int) -> None:
+    """Idempotent: `run_build` claims the run (QUEUED → RUNNING) and does nothing for a run that is not queued, so
+    a duplicate never solves twice. A retry after the worker died mid-build (a later attempt of this task) finds
+    the run it left RUNNING: it is queued again first, and solved from the start (nothing was stored)."""
     from .scheduler import run_build
 
+    if context.attempt > 1:
+        ScheduleRun.objects.filter(pk=run_id, status=ScheduleRun.Status.RUNNING).update(
+            status=ScheduleRun.Status.QUEUED
+        )
     run_build(run_id)
 
 
 @task()
 def send_schedule_notices(event_id: int, registration_ids: list[int], first: bool) -> int:
     """E-mail each delegate their agenda: all approved delegates on first publication, afterwards only those whose
-    meetings changed. Returns the number of messages sent."""
+    meetings changed. Returns the number of messages sent.
+
+    Idempotent in effect (it only reads): a retry after the worker died mid-way sends the agenda again to those
+    already mailed — at most once more per death, which beats a delegate never getting it."""
     from .selectors import agenda_for
 
     event = Event.objects.filter(pk=event_id).first()

@@ -1,7 +1,7 @@
 """`cityexchange cooperation-housekeeping`: enqueue the periodic work of the cooperation pipeline.
 
 Cron, once a day:  `15 3 * * *  /srv/cityexchange/.venv/bin/cityexchange cooperation-housekeeping`
-With TASKS_BACKEND=database the tasks run in a `db_worker`; with the immediate backend they run right here.
+With TASKS_BACKEND=database the tasks run in a `worker`; with the immediate backend they run right here.
 """
 
 from __future__ import annotations
