@@ -75,7 +75,7 @@ def test_the_task_stores_engine_suggestions_and_the_page_shows_them(client, need
     assert result.return_value["public"] == "engine"
     assert len(engine.calls) == 1
     stored = SuggestionSet.objects.get(scope="public")
-    assert stored.method == "engine" and stored.version == selectors.database_version()
+    assert stored.method == "engine" and stored.version == selectors.suggestions_version()
     assert [(s["a"], s["b"]) for s in stored.suggestions] == [(pune.pk, shanghai.pk)]
 
     html = client.get("/en/insights/network/").content.decode()
@@ -128,7 +128,20 @@ def test_changes_enqueue_the_refresh_once_per_burst(need_and_offer, engine, djan
         ChallengeFactory(city=pune, sectors=["water"], is_public=True)
     # Two challenges saved (several signals after commit): one computation over the three open challenges.
     assert len(engine.calls) == 3
-    assert SuggestionSet.objects.get(scope="public").version == selectors.database_version()
+    assert SuggestionSet.objects.get(scope="public").version == selectors.suggestions_version()
+
+
+def test_a_draft_leaves_the_stored_suggestions_current(client, need_and_offer, engine, database_backend):
+    _pune, shanghai = need_and_offer
+    tasks.refresh_suggestions.call()  # what a worker runs
+    PracticeFactory(city=shanghai, sectors=["water"], status=Practice.Status.DRAFT)
+    selectors.forget_version()  # as another process would see it once its memo expires
+    html = client.get("/en/insights/network/").content.decode()
+    assert "being computed" not in html and _queued() == 0  # nothing to recompute: drafts are never suggested
+    PracticeFactory(city=shanghai, sectors=["water"])  # a published one is
+    selectors.forget_version()
+    html = client.get("/en/insights/network/").content.decode()
+    assert "being computed" in html and _queued() == 1
 
 
 def test_schedule_refresh_is_deduplicated_until_the_task_starts(database_backend, engine, settings):

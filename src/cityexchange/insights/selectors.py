@@ -157,6 +157,19 @@ def _database_version() -> str:
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
+def _suggestions_version() -> str:
+    """The version of what the suggested partnerships read: published practices only (saving a draft leaves the
+    stored suggestions current), challenges, memberships and the cooperation register."""
+    published = Practice.objects.order_by().filter(status=Practice.Status.PUBLISHED)
+    parts: list[Any] = [
+        _stamp(Membership),
+        (published.count(), published.aggregate(t=Max("updated_at"))["t"]),
+        _stamp(Challenge),
+        sources.cooperation_version(),
+    ]
+    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
 def forget_version() -> None:
     """Drop this process's memoised database part (a signal of this process saw a change)."""
     _memo.clear()
@@ -181,6 +194,16 @@ def database_version() -> str:
     if memo is None or now - memo[0] >= VERSION_MEMO_SECONDS:
         memo = (now, _database_version())
         _memo["db"] = memo
+    return memo[1]
+
+
+def suggestions_version() -> str:
+    """`_suggestions_version`, memoised in the process like `database_version`."""
+    now = _clock()
+    memo = _memo.get("suggestions")
+    if memo is None or now - memo[0] >= VERSION_MEMO_SECONDS:
+        memo = (now, _suggestions_version())
+        _memo["suggestions"] = memo
     return memo[1]
 
 
@@ -550,7 +573,7 @@ def refresh_suggestions(scope: str) -> str:
 
     from .models import SuggestionSet
 
-    version = _database_version()
+    version = _suggestions_version()
     stored = SuggestionSet.objects.filter(scope=scope).first()
     if stored is not None and stored.version == version:
         return "current"
@@ -595,7 +618,7 @@ def stored_suggestions(scope: str, linked: set[frozenset[int]], *, k: int = 20) 
         for item in row.suggestions
     ]
     kept = [s for s in items if frozenset((s.a, s.b)) not in linked][:k]
-    return Stored(kept, row.method, row.computed_at, row.version == database_version())
+    return Stored(kept, row.method, row.computed_at, row.version == suggestions_version())
 
 
 def cooperation_network(user: Any, scope: str = PUBLIC, *, method: str = "auto", k: int = 20) -> Network:
