@@ -91,6 +91,7 @@ def test_only_tasks_of_dead_workers_are_reclaimed_and_a_task_that_keeps_dying_fa
     }
     WorkerHeartbeat.objects.create(worker_id="alive", beat_at=now)
     WorkerHeartbeat.objects.create(worker_id="dead", beat_at=long_ago)
+    WorkerHeartbeat.objects.create(worker_id="retired", beat_at=now - timedelta(days=2))
     running = DBTaskResult.objects.filter
     running(pk=ids["long-running"]).update(status="RUNNING", started_at=long_ago, worker_ids=["alive"])
     running(pk=ids["orphan"]).update(status="RUNNING", started_at=long_ago, worker_ids=["dead"])
@@ -106,6 +107,7 @@ def test_only_tasks_of_dead_workers_are_reclaimed_and_a_task_that_keeps_dying_fa
         "doomed": "FAILED",
     }
     assert reclaim_stale_tasks(lease=300, max_attempts=3) == []  # nothing twice
+    assert set(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == {"alive", "dead"}  # old rows go
 
 
 @pytest.mark.django_db(transaction=True)

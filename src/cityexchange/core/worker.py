@@ -80,6 +80,8 @@ def reclaim_stale_tasks(*, lease: float | None = None, max_attempts: int | None 
         if same_claim.update(status=TaskResultStatus.READY):
             logger.warning("task %s returned to the queue: worker %s is gone", row.pk, row.worker_ids[-1:])
             reclaimed.append(str(row.pk))
+    # Heartbeats of workers long gone (killed, or machines retired) serve no purpose; a live one writes its row again.
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - timedelta(seconds=lease * 12)).delete()
     return reclaimed
 
 

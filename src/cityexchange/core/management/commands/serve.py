@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -23,14 +24,23 @@ class Command(BaseCommand):
         worker = None
         if options["with_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             # Slow work (indexing, e-mails, suggestions) then runs beside the server, not inside page requests.
-            worker = subprocess.Popen([sys.executable, "-m", "cityexchange", "worker", "--interval", "0.5"])
+            # No autoreload in the worker: its reloading parent would outlive a terminate() and orphan the worker.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "cityexchange", "worker", "--interval", "0.5", "--no-reload"]
+            )
             self.stdout.write("Background-task worker started.")
         elif "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             self.stdout.write("Background tasks wait in the database queue: run `cityexchange worker` beside this.")
         self.stdout.write(f"Serving on http://{options['addrport']}/  (Ctrl+C stops)")
+        # A plain SIGTERM (kill, a supervisor) would end this process without stopping the worker beside it.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
             call_command("runserver", options["addrport"], use_reloader=False, insecure_serving=True)
         finally:
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
