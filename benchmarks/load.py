@@ -322,6 +322,9 @@ class Stack:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "ERROR",
+            # The processes run the code of the checkout this script belongs to (e.g. a `git worktree` of the
+            # commit being measured), whatever the virtualenv was installed from.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])),
         }
 
     def _log(self, name: str) -> Any:
@@ -356,6 +359,8 @@ class Stack:
             start = time.monotonic()
             self._cx("worker", "--batch", "--queue-name", "*", "-v", "0")  # what the demo queued, as `make demo`
             self.timings["drain_queue_s"] = round(time.monotonic() - start, 1)
+        else:
+            self._cx("migrate", "-v", "0")  # the demo data of an earlier commit, brought up to this one
         gunicorn = [str(BIN / "gunicorn"), "-w", "3", "-b", f"127.0.0.1:{self.port}", "cityexchange.wsgi:application"]
         self._spawn("gunicorn", gunicorn)
         self._spawn("worker", [str(BIN / "cityexchange"), "worker", "--queue-name", "*", "-v", "0"])
