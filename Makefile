@@ -49,7 +49,8 @@ test-postgres: messages
 	EMBEDDED_PG_PORT=$(PG_PORT) $(PY) -W ignore -m cityexchange.core.embedded_pg start
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not model"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not model and not restarts_db"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -q -m "restarts_db"
 
 bench: $(VENV)/.installed
 	PYTHONPATH=src $(PY) benchmarks/registry.py

@@ -43,6 +43,7 @@ needs_postgres = pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="
 
 
 @needs_postgres
+@pytest.mark.restarts_db  # the server is shared by every test running at that moment: `make test` runs this alone
 def test_a_worker_survives_a_postgresql_restart_and_finishes_its_task(shared_db, tmp_path):
     held = probe_tasks.hold.enqueue(folder=str(tmp_path), name="held")
     shared_db.hand_off()

@@ -16,13 +16,13 @@ def index_practice(practice_id: int) -> bool:
     return searchable
 
 
-@task()
+@task(priority=40)
 def index_challenge(challenge_id: int) -> bool:
     """Store the challenge's query embedding: its recommendations then never run the model on a page view."""
     return store.index_challenge(challenge_id)
 
 
-@task()
+@task(priority=40)
 def refit_centering() -> bool:
     """PostgreSQL index: fit the language means again after the corpus drifted; re-centre the stored embeddings
     when they moved. Idempotent (a second run finds nothing moved)."""
