@@ -6,7 +6,7 @@ import importlib
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
 from cityexchange.accounts.api import router as accounts_router
@@ -19,6 +19,9 @@ api = NinjaAPI(
     version="1",
     description="Cities, memberships, practices, challenges, matching, cooperation, forum and governance.",
     urls_namespace="api",
+    # Swagger UI comes from django-ninja's static files ("ninja" is in INSTALLED_APPS); no validator badge, which
+    # would be fetched from swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

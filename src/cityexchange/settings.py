@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own templates and static files: the API docs page serves Swagger UI locally, not from a CDN.
+    "ninja",
     "cityexchange.core",
     "cityexchange.accounts",
     "cityexchange.registry",
