@@ -192,7 +192,7 @@ def test_exclude_leaves_out_documents_with_a_value(index):
     assert [h.id for h in index.search("electric buses", exclude={"country": ["CN", "IN"]}, k=1)] in (["1"], ["4"])
 
 
-@pytest.mark.parametrize("storage", ["float16", "int8"])
+@pytest.mark.parametrize("storage", ["float16", "int16", "int8"])
 def test_compact_storage_ranks_like_float32(storage):
     docs = [Doc(f"d{i}", f"doc {i}", f"filler text about topic {i} and number {i * 7}", "en") for i in range(300)]
     full = SearchIndex(HashingEncoder(dim=64), SearchConfig(center=False))

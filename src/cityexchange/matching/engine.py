@@ -4,8 +4,8 @@ The Django side builds a :class:`SearchIndex` from the database at start (``rebu
 ``add``/``remove`` on change events, and stores each document's passage vectors in the database
 (:func:`pack_vectors` / :func:`unpack_vectors`) so a restart does not re-run the model.
 
-Layout: rows are passages, held in one matrix (:class:`VectorStore`: float32, or float16 / int8 to save
-memory; brute-force matmul is tens of milliseconds at 300,000 rows), and in the BM25 index under the same row
+Layout: rows are passages, held in one matrix (:class:`VectorStore`: float32, or int16 / int8 / float16 to
+save memory; brute-force matmul is tens of milliseconds at 300,000 rows), and in the BM25 index under the same row
 numbers. A document's passages are contiguous rows, so a document's score (its best passage) is one
 ``np.maximum.reduceat``. Removing a document marks its rows dead; dead rows are compacted away once they are a
 quarter of the matrix.
@@ -38,7 +38,7 @@ from .priors import load as load_priors
 from .tokenize import detect_language, term_counts
 
 Mode = Literal["hybrid", "dense", "lexical"]
-Storage = Literal["float32", "float16", "int8"]
+Storage = Literal["float32", "float16", "int16", "int8"]
 Vectors = npt.NDArray[np.float32]
 
 
@@ -104,20 +104,32 @@ Filters = Mapping[str, Any]
 class VectorStore:
     """The passage matrix, in float32 or in a smaller form widened to float32 block by block when scored.
 
-    numpy multiplies only float32/float64 with BLAS; a float16 or int8 matrix multiplied directly runs a plain
-    loop (measured 10-20 times slower), so the compact forms are converted one block of ``BLOCK`` rows at a time
-    into a reused float32 buffer and multiplied there. int8 keeps one float32 scale per row (the row's largest
-    magnitude / 127): a quarter of float32's memory, scores within ~2e-3. The measured speed, memory and
-    agreement of each form are in docs/matching.md (``benchmarks/memory_index.py``)."""
+    The integer forms keep one float32 scale per row (the row's largest magnitude / the type's largest value):
+    int16 holds a row in half of float32's memory with scores within ~1e-5, int8 in a quarter within ~2e-3.
 
-    BLOCK = 8192
-    _DTYPES: dict[str, type[np.generic]] = {"float32": np.float32, "float16": np.float16, "int8": np.int8}
+    numpy multiplies only float32/float64 with BLAS; a float16 or integer matrix multiplied directly runs a plain
+    loop (measured 10-20 times slower), so the compact forms are widened to float32 one block of ``BLOCK`` rows at
+    a time (``matmul(..., dtype=float32)``) and multiplied there. A block of 1,024 rows (1.5 MB as float32) stays
+    in the CPU cache between widening and multiplying: the integer forms then score as fast as float32, which is
+    bound by memory bandwidth and reads two or four times the bytes (measured; 8,192-row blocks were several
+    times slower). Widening float16 is slow in numpy whatever the block.
+    The measured speed, memory and agreement of each form are in docs/matching.md (``benchmarks/memory_index.py``).
+    """
+
+    BLOCK = 1024
+    _DTYPES: dict[str, type[np.generic]] = {
+        "float32": np.float32,
+        "float16": np.float16,
+        "int16": np.int16,
+        "int8": np.int8,
+    }
+    _LARGEST = {"int16": 32767.0, "int8": 127.0}  # the integer forms, scaled per row
 
     def __init__(self, dim: int, kind: Storage = "float32", capacity: int = 0) -> None:
         self.dim = dim
         self.kind: Storage = kind
         self.data: npt.NDArray[Any] = np.zeros((capacity, dim), dtype=self._DTYPES[kind])
-        self.scale = np.ones(capacity if kind == "int8" else 0, dtype=np.float32)
+        self.scale = np.ones(capacity if kind in self._LARGEST else 0, dtype=np.float32)
 
     @property
     def capacity(self) -> int:
@@ -132,7 +144,7 @@ class VectorStore:
         data = np.zeros((capacity, self.dim), dtype=self.data.dtype)
         data[: len(self.data)] = self.data
         self.data = data
-        if self.kind == "int8":
+        if self.kind in self._LARGEST:
             scale = np.ones(capacity, dtype=np.float32)
             scale[: len(self.scale)] = self.scale
             self.scale = scale
@@ -140,8 +152,8 @@ class VectorStore:
     def put(self, start: int, rows: Vectors) -> None:
         rows = np.asarray(rows, dtype=np.float32)
         end = start + len(rows)
-        if self.kind == "int8":
-            scale = np.maximum(np.abs(rows).max(axis=1, initial=0.0), 1e-12) / 127.0
+        if self.kind in self._LARGEST:
+            scale = np.maximum(np.abs(rows).max(axis=1, initial=0.0), 1e-12) / self._LARGEST[self.kind]
             self.data[start:end] = np.round(rows / scale[:, None])
             self.scale[start:end] = scale
         else:
@@ -149,12 +161,12 @@ class VectorStore:
 
     def rows(self, start: int, end: int) -> Vectors:
         """Rows ``start:end`` as float32 (a copy)."""
-        if self.kind == "int8":
+        if self.kind in self._LARGEST:
             return (self.data[start:end].astype(np.float32) * self.scale[start:end, None]).astype(np.float32)
         return self.data[start:end].astype(np.float32)
 
     def blocks(self, n: int) -> Iterator[tuple[int, int, Vectors]]:
-        """The first ``n`` rows as float32, one block at a time (unscaled for int8: see :meth:`dot`)."""
+        """The first ``n`` rows as float32 (scaled back for the integer forms), one block at a time."""
         if self.kind == "float32":
             for a in range(0, n, self.BLOCK):
                 yield a, min(a + self.BLOCK, n), self.data[a : min(a + self.BLOCK, n)]
@@ -164,7 +176,7 @@ class VectorStore:
             b = min(a + self.BLOCK, n)
             block = buffer[: b - a]
             block[...] = self.data[a:b]  # the widening copy, into the reused buffer
-            if self.kind == "int8":
+            if self.kind in self._LARGEST:
                 block *= self.scale[a:b, None]
             yield a, b, block
 
@@ -174,13 +186,10 @@ class VectorStore:
         if self.kind == "float32":
             return np.asarray(self.data[:n] @ q, dtype=np.float32)
         out = np.empty(n, dtype=np.float32)
-        buffer = np.empty((min(self.BLOCK, n), self.dim), dtype=np.float32)
         for a in range(0, n, self.BLOCK):
             b = min(a + self.BLOCK, n)
-            block = buffer[: b - a]
-            block[...] = self.data[a:b]
-            np.matmul(block, q, out=out[a:b])
-        if self.kind == "int8":
+            np.matmul(self.data[a:b], q, out=out[a:b], dtype=np.float32, casting="unsafe")
+        if self.kind in self._LARGEST:
             out *= self.scale[:n]
         return out
 
@@ -189,7 +198,7 @@ class VectorStore:
         out = VectorStore(self.dim, self.kind)
         n = len(keep)
         out.data = np.ascontiguousarray(self.data[:n][keep])
-        if self.kind == "int8":
+        if self.kind in self._LARGEST:
             out.scale = self.scale[:n][keep]
         return out
 
