@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cityexchange.accounts.middleware.UnverifiedEmailMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cityexchange.core.middleware.DomainErrorMiddleware",
 ]
@@ -235,6 +236,9 @@ LOGGING = {
 
 # --- Product settings.
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+# The e-mail confirmation link sent at sign-up; password reset links expire after PASSWORD_RESET_TIMEOUT seconds.
+EMAIL_VERIFICATION_VALID_DAYS = int(os.environ.get("EMAIL_VERIFICATION_VALID_DAYS", "3"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
 API_PAGE_SIZE_MAX = 200
 COOPERATION_REQUEST_EXPIRY_DAYS = int(os.environ.get("COOPERATION_REQUEST_EXPIRY_DAYS", "21"))
 COOPERATION_STALLED_DAYS = int(os.environ.get("COOPERATION_STALLED_DAYS", "60"))

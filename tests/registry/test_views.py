@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from cityexchange.accounts.services import email_verification_token
 from cityexchange.registry.models import Membership, MembershipApplication
 from tests.registry.factories import PASSWORD, CityFactory, UserFactory
 
@@ -109,5 +110,8 @@ def test_signup_and_tokens_page(client, db):
         "/en/accounts/signup/", {"display_name": "Ana", "email": "ana@example.org", "password": "a long password 1"}
     )
     assert r.status_code == 302
+    assert client.post("/en/accounts/tokens/", {"name": "my script"}).status_code == 403  # address not confirmed
+    user = UserFactory._meta.model.objects.get(email="ana@example.org")
+    assert client.get(f"/en/accounts/verify/{email_verification_token(user)}/").status_code == 302
     r = client.post("/en/accounts/tokens/", {"name": "my script"})
     assert "data-token" in r.content.decode()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import CityRole
+from .models import CityRole, User
 
 
 class LoginForm(AuthenticationForm):
@@ -29,3 +32,38 @@ class InviteForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Queues the reset e-mail (in the account's language) instead of sending it inside the request: the answer and its
+    timing are the same whether or not the address has an account."""
+
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        from .tasks import send_password_reset
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_password_reset.enqueue(user_id=user.pk)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password from a reset link; reaching the link also confirms the e-mail address."""
+
+    def save(self, commit: bool = True) -> User:
+        from .services import user_password_set
+
+        return user_password_set(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"], via="reset"
+        )
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def save(self, commit: bool = True) -> User:
+        from .services import user_password_set
+
+        return user_password_set(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"], via="change"
+        )

@@ -16,6 +16,13 @@ class User(AbstractUser):
         _("secretariat"), default=False, help_text=_("Staff of the association's secretariat.")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # Accounts made by the secretariat, the demo or an accepted invitation are trusted; sign-up clears this until the
+    # owner follows the signed link e-mailed to the address.
+    email_verified = models.BooleanField(
+        _("e-mail address confirmed"),
+        default=True,
+        help_text=_("An account created by sign-up cannot make changes until its e-mail address is confirmed."),
+    )
 
     objects = UserManager()  # type: ignore[misc]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -33,18 +34,113 @@ def _clean_email(email: str, field: str = "email") -> str:
 
 
 @transaction.atomic
-def user_register(*, email: str, password: str, display_name: str = "", language: str = "") -> User:
+def user_register(
+    *, email: str, password: str, display_name: str = "", language: str = "", invitation_token: str = ""
+) -> User:
+    """A new account from sign-up. It must confirm its e-mail address (a link is e-mailed) before it can act, unless
+    it signs up from an open invitation sent to that address: whoever followed that link has proven the address."""
     email = _clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict(_("An account with this e-mail address already exists."), field="email")
-    user = User(username=email, email=email, display_name=display_name.strip(), preferred_language=language)
+    invited = bool(invitation_token) and _open_invitation_for(invitation_token, email)
+    user = User(
+        username=email,
+        email=email,
+        display_name=display_name.strip(),
+        preferred_language=language,
+        email_verified=invited,
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), field="password") from exc
     user.set_password(password)
     user.save()
-    audit(user, "user.register", user, after={"email": email})
+    audit(user, "user.register", user, after={"email": email, "email_verified": invited})
+    if not invited:
+        _send_verification_after_commit(user)
+    return user
+
+
+def _open_invitation_for(token: str, email: str) -> bool:
+    if not looks_like_token(token):
+        return False
+    return Invitation.objects.filter(
+        token_hash=hash_token(token),
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).exists()
+
+
+EMAIL_VERIFICATION_SALT = "cityexchange.accounts.email-verification"
+
+
+def email_verification_token(user: User) -> str:
+    """A signed, timestamped token naming the user and the address it confirms (a changed address voids it)."""
+    return signing.dumps({"user": user.pk, "email": user.email.lower()}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def _send_verification_after_commit(user: User) -> None:
+    from .tasks import send_email_verification
+
+    user_id = user.pk
+    transaction.on_commit(lambda: send_email_verification.enqueue(user_id=user_id))
+
+
+def email_verification_resend(*, actor: Any) -> bool:
+    """Send the confirmation link again; at most once a minute per account. False when nothing was sent."""
+    from django.core.cache import cache
+
+    if not getattr(actor, "is_authenticated", False) or actor.email_verified:
+        return False
+    if not cache.add(f"accounts:verification-sent:{actor.pk}", 1, timeout=60):
+        return False
+    _send_verification_after_commit(actor)
+    return True
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Confirm the address a verification link was sent to. Expired, altered or outdated links are refused."""
+    max_age = dt.timedelta(days=settings.EMAIL_VERIFICATION_VALID_DAYS)
+    try:
+        data = signing.loads(token, salt=EMAIL_VERIFICATION_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvalidTransition(
+            _("This confirmation link has expired. Sign in and ask for a new one on your account page.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise NotFound(_("This confirmation link is not valid.")) from exc
+    user_id = data.get("user") if isinstance(data, dict) else None
+    user = User.objects.filter(pk=user_id).first() if isinstance(user_id, int) else None
+    if user is None or user.email.lower() != data.get("email"):
+        raise NotFound(_("This confirmation link is not valid."))
+    email_mark_verified(user=user, via="link")
+    return user
+
+
+@transaction.atomic
+def email_mark_verified(*, user: User, via: str) -> User:
+    """The owner proved the address (a confirmation, invitation or password-reset link reached them)."""
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+        audit(user, "user.verify_email", user, after={"via": via})
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: Any, user: User, password: str, via: str) -> User:
+    """A new password, from the change form (old password checked by the form) or a reset link (which also proves
+    the e-mail address). The forms have validated the password."""
+    require(actor.pk == user.pk, _("You can only change your own password."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit(actor, f"user.password_{via}", user)
+    if via == "reset":
+        email_mark_verified(user=user, via="password_reset")
     return user
 
 
@@ -116,6 +212,8 @@ def invitation_accept(*, actor: Any, token: str) -> CityRole:
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
     audit(actor, "invitation.accept", invitation, after={"role": role.role})
+    # The invitation was e-mailed to this address and its link reached the account's owner.
+    email_mark_verified(user=actor, via="invitation")
     return role
 
 
@@ -178,7 +276,7 @@ def api_token_authenticate(plain: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user").filter(token_hash=hash_token(plain), revoked_at__isnull=True).first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or not token.user.email_verified:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

@@ -12,4 +12,11 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("verify/<str:token>/", views.verify_email, name="verify_email"),
+    path("verify/", views.verify_resend, name="verify_resend"),
+    path("password/", views.PasswordChange.as_view(), name="password_change"),
+    path("password/reset/", views.PasswordReset.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDone.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
+    path("password/reset/done/", views.PasswordResetComplete.as_view(), name="password_reset_complete"),
 ]

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +19,15 @@ from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.selectors import get_city
 
 from . import services
-from .forms import InviteForm, LoginForm, SignupForm, TokenForm
+from .forms import (
+    InviteForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignupForm,
+    TokenForm,
+)
 from .models import ApiToken, CityRole, Invitation
 from .permissions import can_manage_team
 
@@ -36,15 +48,90 @@ def signup(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
                 language=request.LANGUAGE_CODE,
+                invitation_token=_invitation_token_in(request.GET.get("next", "")),
             )
         except DomainError as exc:
             apply_error(request, form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
+            if user.email_verified:
+                messages.success(request, _("Welcome! Your account is ready."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Welcome! We sent a link to %(email)s: open it to confirm your address. Until then you can "
+                        "look around but not make changes."
+                    )
+                    % {"email": user.email},
+                )
             next_url = request.GET.get("next", "")
             return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "registry:home")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _invitation_token_in(next_url: str) -> str:
+    """The token of the invitation page a sign-up came from (its "next" address), if any."""
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        return ""
+    try:
+        match = resolve(next_url.split("?", 1)[0])
+    except Resolver404:
+        return ""
+    return str(match.kwargs.get("token", "")) if match.view_name == "accounts:invitation" else ""
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link e-mailed at sign-up. It names its account, so it works signed in, signed out or in another browser."""
+    try:
+        user = services.email_verify(token=token)
+    except DomainError as exc:
+        return render(request, "accounts/verify_failed.html", {"message": exc.message}, status=exc.status)
+    messages.success(request, _("Thank you: your e-mail address is confirmed."))
+    if actor(request).is_authenticated and actor(request).pk == user.pk:
+        return redirect("accounts:profile")
+    return redirect("accounts:login")
+
+
+@login_required
+@require_POST
+def verify_resend(request: HttpRequest) -> HttpResponse:
+    if services.email_verification_resend(actor=actor(request)):
+        messages.success(request, _("We sent a new link to %(email)s.") % {"email": actor(request).email})
+    elif not actor(request).email_verified:
+        messages.info(request, _("A link was sent less than a minute ago; please check your inbox first."))
+    return redirect("accounts:profile")
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDone(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
 
 
 @require_http_methods(["GET", "POST"])

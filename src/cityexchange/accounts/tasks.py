@@ -1,0 +1,74 @@
+"""Account e-mails: the address confirmation link and the password reset link, each in the recipient's language.
+
+Both are sent as background tasks, so a reset request answers in the same time whether or not the address has an
+account.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .models import User
+
+
+def user_language(user: User) -> str:
+    """The user's preferred UI language when the site offers it, else the site's default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.preferred_language if user.preferred_language in codes else settings.LANGUAGE_CODE
+
+
+@task()
+def send_email_verification(user_id: int) -> int:
+    """Returns the number of e-mails sent (0 when the account is gone or already confirmed)."""
+    from .services import email_verification_token
+
+    user = User.objects.filter(pk=user_id, is_active=True, email_verified=False).first()
+    if user is None or not user.email:
+        return 0
+    with translation.override(user_language(user)):
+        link = settings.SITE_URL + reverse("accounts:verify_email", kwargs={"token": email_verification_token(user)})
+        values = {"name": user, "link": link, "days": settings.EMAIL_VERIFICATION_VALID_DAYS}
+        subject = _("Confirm your e-mail address")
+        body = (
+            _(
+                "Hello %(name)s,\n\nPlease confirm the e-mail address of your new account on the cities' exchange "
+                "platform by opening this link within %(days)s days:\n\n%(link)s\n\n"
+                "Until you do, you can look around but not make any changes. If you did not create this account, "
+                "ignore this message."
+            )
+            % values
+        )
+    return send_mail(subject, body, None, [user.email], fail_silently=True)
+
+
+@task()
+def send_password_reset(user_id: int) -> int:
+    """Returns the number of e-mails sent. The link works once and expires after PASSWORD_RESET_TIMEOUT."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or not user.has_usable_password():
+        return 0
+    with translation.override(user_language(user)):
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        context = {
+            "user": user,
+            "link": settings.SITE_URL + path,
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
+        subject = "".join(render_to_string("accounts/email/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("accounts/email/password_reset.txt", context)
+    return send_mail(subject, body, None, [user.email], fail_silently=True)
