@@ -104,7 +104,7 @@ def test_cast_change_and_close_in_the_browser(
     client.force_login(sao_paulo_coordinator)
     client.post(url, {"action": "cast", "city": sao_paulo.pk, "option": yes})
     client.force_login(secretariat)
-    r = client.post(url, {"action": "close"})
+    r = client.post(url, {"action": "close", "confirm": "yes"})
     assert r.status_code == 302
     html = client.get(url).content.decode()
     assert 'data-outcome="passed"' in html and 'data-turnout="2"' in html and 'data-action-status="done"' in html

@@ -65,7 +65,7 @@ def test_secretariat_queue_and_review(client, secretariat, kazan_coordinator):
     assert city.name in client.get("/en/secretariat/applications/").content.decode()
     r = client.post(f"/en/secretariat/applications/{app.pk}/", {"action": "reject", "reason": ""})
     assert r.status_code == 200 and MembershipApplication.objects.get(pk=app.pk).status == "submitted"
-    client.post(f"/en/secretariat/applications/{app.pk}/", {"action": "approve"})
+    client.post(f"/en/secretariat/applications/{app.pk}/", {"action": "approve", "confirm": "yes"})
     assert Membership.objects.get(city=city).status == "active"
 
 
@@ -75,7 +75,7 @@ def test_membership_page_secretariat_only(client, secretariat, kazan, kazan_coor
     client.force_login(secretariat)
     r = client.post(f"/en/cities/{kazan.pk}/membership/", {"action": "suspend", "reason": ""})
     assert r.status_code == 200 and Membership.objects.get(city=kazan).status == "active"
-    client.post(f"/en/cities/{kazan.pk}/membership/", {"action": "suspend", "reason": "Fees"})
+    client.post(f"/en/cities/{kazan.pk}/membership/", {"action": "suspend", "reason": "Fees", "confirm": "yes"})
     assert Membership.objects.get(city=kazan).status == "suspended"
 
 

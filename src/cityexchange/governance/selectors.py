@@ -182,6 +182,16 @@ def open_votes() -> QuerySet[Vote]:
     return votes_public().filter(opens_at__lte=now, closes_at__gt=now, result__isnull=True)
 
 
+def admission_vote_under_way(city_id: int) -> Vote | None:
+    """The vote on admitting this city that has not been counted yet (scheduled, open or closing), if any."""
+    return (
+        Vote.objects.select_related("body")
+        .filter(kind=Vote.Kind.ADMISSION, subject_city_id=city_id, result__isnull=True)
+        .order_by("-opens_at", "-pk")
+        .first()
+    )
+
+
 def admission_candidates() -> QuerySet[City]:
     """Cities a vote could admit: those with an application under review (the usual case)."""
     return (

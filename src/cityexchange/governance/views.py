@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cityexchange.accounts.models import User
+from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
 from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.models import City
@@ -17,7 +18,7 @@ from cityexchange.registry.selectors import get_city
 
 from . import selectors, services
 from .forms import DelegateForm, GroupDocumentForm, MinutesForm, VoteForm
-from .models import Meeting, WorkPlanItem
+from .models import Meeting, Vote, WorkPlanItem
 from .permissions import can_manage_group, can_name_delegate, can_run_votes, can_share_in_group
 
 
@@ -140,6 +141,10 @@ def vote(request: HttpRequest, vote_id: int) -> HttpResponse:
                     else _("The vote of %(city)s is recorded.") % {"city": city},
                 )
             elif action == "close":
+                if not can_run_votes(actor(request)):
+                    raise PermissionDenied(_("Only the secretariat can close a vote."))
+                if not is_confirmed(request) and not hasattr(v, "result"):
+                    return _confirm_close(request, v)
                 services.vote_count(actor=actor(request), vote=v, close_now=True)
                 messages.success(request, _("Voting is closed and the result is published."))
             elif action == "carry_out":
@@ -162,6 +167,33 @@ def vote(request: HttpRequest, vote_id: int) -> HttpResponse:
     }
     status = error.status if error else 200
     return render(request, "governance/vote.html", context, status=status)
+
+
+def _confirm_close(request: HttpRequest, vote: Vote) -> HttpResponse:
+    view = selectors.vote_view(vote)
+    lines = []
+    if view.phase == "open":
+        lines.append(
+            _("Voting ends now for every city, before the set closing time (%(closes)s UTC).")
+            % {"closes": formats.date_format(vote.closes_at, "DATETIME_FORMAT")}
+        )
+        lines.append(
+            _("%(n)d of %(m)d electors have voted; the others can no longer vote.")
+            % {"n": view.voted, "m": view.electorate}
+        )
+    lines.append(_("The votes are counted once and the result is published; it cannot be changed afterwards."))
+    if vote.kind == Vote.Kind.ADMISSION and vote.subject_city is not None:
+        lines.append(
+            _("If the motion passes, %(city)s becomes a member of the association at once.")
+            % {"city": vote.subject_city}
+        )
+    return confirmation(
+        request,
+        title=_("Close and count “%(vote)s”?") % {"vote": vote.title},
+        consequences=lines,
+        button=_("Close and count"),
+        cancel_url=request.path,
+    )
 
 
 def _login_url() -> str:

@@ -178,6 +178,18 @@ def get_application_for(user: Any, application_id: int) -> MembershipApplication
     return app
 
 
+def admission_vote_under_way(city: City) -> Any:
+    """The governance vote on admitting this city that is not counted yet, if any: while it runs, the vote
+    decides, not the secretariat by hand. (Governance builds on the registry, so it is looked up lazily.)"""
+    from django.apps import apps
+
+    if not apps.is_installed("cityexchange.governance"):
+        return None
+    from cityexchange.governance.selectors import admission_vote_under_way as under_way
+
+    return under_way(city.pk)
+
+
 def memberships_public() -> QuerySet[Membership]:
     return Membership.objects.select_related("city", "city__country").order_by("city__name")
 

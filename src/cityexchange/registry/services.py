@@ -17,6 +17,7 @@ from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
 from cityexchange.core.validation import clean_text
 
+from . import selectors
 from .models import BlocStatus, City, Country, Membership, MembershipApplication, Sector
 
 
@@ -63,6 +64,17 @@ def application_submit(
 def _decide(application: MembershipApplication) -> None:
     if application.status != MembershipApplication.Status.SUBMITTED:
         raise InvalidTransition(_("This application has already been decided."))
+    vote = selectors.admission_vote_under_way(application.city)
+    if vote is not None:
+        # The members decide: approving by hand would make the city a member while they are still voting.
+        raise Conflict(
+            _(
+                "The vote “%(vote)s” of %(body)s on admitting %(city)s is still under way, so the application "
+                "cannot be decided by hand. Close and count the vote first: if it passes, %(city)s is admitted; "
+                "if not, the application can be decided here afterwards."
+            )
+            % {"vote": vote.title, "body": vote.body.label, "city": application.city}
+        )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from cityexchange.accounts.models import CityRole
 from cityexchange.accounts.permissions import can_manage_team, is_secretariat
+from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.views import actor, apply_error, querydict_without
 
@@ -150,10 +151,19 @@ def applications_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_review(request: HttpRequest, application_id: int) -> HttpResponse:
     application = selectors.get_application_for(actor(request), application_id)
+    admission_vote = (
+        selectors.admission_vote_under_way(application.city)
+        if application.status == MembershipApplication.Status.SUBMITTED
+        else None
+    )
     reject_form = ReasonForm(request.POST if request.POST.get("action") == "reject" else None)
     if request.method == "POST":
+        if request.POST.get("action") == "approve" and not is_secretariat(actor(request)):
+            raise PermissionDenied(_("Only the secretariat can approve applications."))
         try:
             if request.POST.get("action") == "approve":
+                if admission_vote is None and not is_confirmed(request):
+                    return _confirm_approval(request, application)
                 services.application_approve(actor=actor(request), application=application)
                 messages.success(request, _("%(city)s is now a member.") % {"city": application.city})
                 return redirect("registry:applications_queue")
@@ -165,10 +175,28 @@ def application_review(request: HttpRequest, application_id: int) -> HttpRespons
                 return redirect("registry:applications_queue")
         except DomainError as exc:
             apply_error(request, reject_form if request.POST.get("action") == "reject" else None, exc)
-    return render(
+    context = {
+        "application": application,
+        "reject_form": reject_form,
+        "is_secretariat": is_secretariat(actor(request)),
+        "admission_vote": admission_vote,
+    }
+    return render(request, "registry/application_review.html", context)
+
+
+def _confirm_approval(request: HttpRequest, application: MembershipApplication) -> HttpResponse:
+    city = application.city
+    return confirmation(
         request,
-        "registry/application_review.html",
-        {"application": application, "reject_form": reject_form, "is_secretariat": is_secretariat(actor(request))},
+        title=_("Approve the application of %(city)s?") % {"city": city},
+        consequences=[
+            _("%(city)s becomes an active member of the association today.") % {"city": city},
+            _("%(person)s becomes the coordinator of %(city)s and can invite its team.")
+            % {"person": application.applicant, "city": city},
+            _("This cannot be undone here: only ending the membership, a separate decision, reverses it."),
+        ],
+        button=_("Approve and admit %(city)s") % {"city": city},
+        cancel_url=request.path,
     )
 
 
@@ -187,6 +215,8 @@ def membership_manage(request: HttpRequest, city_id: int) -> HttpResponse:
             if action == "reinstate":
                 services.membership_reinstate(actor=actor(request), membership=membership)
             elif action in {"suspend", "end"} and form.is_valid():
+                if not is_confirmed(request):
+                    return _confirm_membership_change(request, membership, action, form.cleaned_data["reason"])
                 change = services.membership_suspend if action == "suspend" else services.membership_end
                 change(actor=actor(request), membership=membership, reason=form.cleaned_data["reason"])
             else:
@@ -197,6 +227,36 @@ def membership_manage(request: HttpRequest, city_id: int) -> HttpResponse:
             messages.success(request, _("The membership was updated."))
             return redirect("registry:city", city_id=city_id)
     return render(request, "registry/membership_manage.html", {"membership": membership, "form": form})
+
+
+def _confirm_membership_change(request: HttpRequest, membership: Membership, action: str, reason: str) -> HttpResponse:
+    city = membership.city
+    reason_line = _("The reason recorded: %(reason)s") % {"reason": reason}
+    if action == "end":
+        return confirmation(
+            request,
+            title=_("End the membership of %(city)s?") % {"city": city},
+            consequences=[
+                _("%(city)s stops being a member of the association today.") % {"city": city},
+                _("Its coordinator and officers can no longer act for it on the platform, votes included."),
+                _("An ended membership cannot be reinstated; %(city)s would have to apply again.") % {"city": city},
+                reason_line,
+            ],
+            button=_("End the membership"),
+            cancel_url=request.path,
+        )
+    return confirmation(
+        request,
+        title=_("Suspend the membership of %(city)s?") % {"city": city},
+        consequences=[
+            _("%(city)s is suspended today: its coordinator and officers can no longer act for it, votes included.")
+            % {"city": city},
+            _("The secretariat can reinstate it later."),
+            reason_line,
+        ],
+        button=_("Suspend the membership"),
+        cancel_url=request.path,
+    )
 
 
 def team(request: HttpRequest, city_id: int) -> HttpResponse:
