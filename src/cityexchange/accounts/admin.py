@@ -12,13 +12,13 @@ class CityRoleInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["email", "display_name", "is_secretariat", "is_active"]
+    list_display = ["email", "display_name", "is_secretariat", "is_active", "email_verified"]
     list_filter = ["is_secretariat", "is_active"]
     search_fields = ["email", "display_name"]
     ordering = ["email"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("cityexchange", {"fields": ["display_name", "is_secretariat", "preferred_language"]}),
+        ("cityexchange", {"fields": ["display_name", "is_secretariat", "preferred_language", "email_verified"]}),
     )  # type: ignore[operator]
     inlines = [CityRoleInline]
 
