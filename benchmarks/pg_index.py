@@ -72,6 +72,7 @@ def pctl(values: list[float], q: float) -> float:
 def clear_index() -> None:
     from django.db import connection
 
+    connection.close()  # a fresh connection per phase: a long run outlives a server restart by another process
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE matching_passage, matching_searchterm, matching_searchlanguage, matching_centeringstate, "
