@@ -99,7 +99,7 @@ def test_organiser_builds_pins_publishes_in_pages(client, event, organiser, kaza
     client.post(f"/en/forum/{event.slug}/manage/schedule/", {"action": "pin", "meeting": m.pk})
     assert run.meetings.get().pinned
     client.post(f"/en/forum/{event.slug}/manage/schedule/", {"action": "pin", "meeting": "x"})  # no 500
-    client.post(f"/en/forum/{event.slug}/manage/schedule/", {"action": "publish"})
+    client.post(f"/en/forum/{event.slug}/manage/schedule/", {"action": "publish", "confirm": "yes"})
     event.refresh_from_db()
     assert event.published_run == run
     html = client.get(f"/en/forum/{event.slug}/agenda/?registration={kazan_delegate.pk}").content.decode()

@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.accounts.models import User
 from cityexchange.accounts.permissions import user_city_ids
+from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.ratelimit import enforce
 from cityexchange.core.views import actor, apply_error, posted_id
@@ -65,7 +67,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         days=sorted(days.items()),
         tracks=tracks,
         figures=selectors.event_figures(event),
-        languages=event.working_languages.all(),
+        # Not "languages": base.html's language switcher sets that name for the whole page.
+        working_languages=event.working_languages.all(),
     )
     return render(request, "forum/event_detail.html", context)
 
@@ -457,6 +460,10 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                     raise NotFound(_("There is no such meeting."))
                 services.meeting_pin(actor=actor(request), meeting=meeting, pinned=action == "pin")
             elif action == "publish":
+                draft = selectors.draft_run(event)
+                publishable = draft is not None and draft.is_valid and event.published_run_id != draft.pk
+                if draft is not None and publishable and not is_confirmed(request):
+                    return _confirm_publish(request, event, draft)
                 run = services.schedule_publish(actor=actor(request), event=event)
                 messages.success(
                     request, _("Schedule #%(n)d is published; delegates are notified.") % {"n": run.number}
@@ -484,3 +491,29 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
         is_published=draft is not None and event.published_run_id == draft.pk,
     )
     return render(request, "forum/schedule.html", context)
+
+
+def _confirm_publish(request: HttpRequest, event: Event, draft: ScheduleRun) -> HttpResponse:
+    told = len(services.changed_registrations(event.published_run, draft))
+    if event.published_run_id is None:
+        notice = ngettext(
+            "%(n)d approved delegate sees it in their agenda and gets it by e-mail.",
+            "All %(n)d approved delegates see it in their agendas and get it by e-mail.",
+            told,
+        ) % {"n": told}
+    else:
+        notice = ngettext(
+            "It replaces the published schedule; %(n)d delegate whose meetings change is told by e-mail.",
+            "It replaces the published schedule; %(n)d delegates whose meetings change are told by e-mail.",
+            told,
+        ) % {"n": told}
+    return confirmation(
+        request,
+        title=_("Publish schedule #%(n)d of %(event)s?") % {"n": draft.number, "event": event},
+        consequences=[
+            notice,
+            _("E-mails cannot be called back: to change the schedule later, build it again and publish the new one."),
+        ],
+        button=_("Publish this schedule"),
+        cancel_url=request.path,
+    )

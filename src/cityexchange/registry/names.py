@@ -31,3 +31,23 @@ def language_name(code: str, lang: str | None = None) -> str:
     if locale is None:
         return code
     return locale.languages.get(code, code)
+
+
+def time_zone_name(key: str, lang: str | None = None) -> str:
+    """The zone's generic name in the active UI language ('Moscow Time', 'Horário de Moscou'), from CLDR; the IANA
+    name itself when CLDR has none."""
+    import zoneinfo
+
+    from babel.dates import get_timezone_name
+
+    locale = _locale(lang or get_language() or "en")
+    try:
+        zone = zoneinfo.ZoneInfo(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return key
+    if locale is None:
+        return key
+    try:
+        return str(get_timezone_name(zone, locale=locale)) or key
+    except (LookupError, ValueError):
+        return key

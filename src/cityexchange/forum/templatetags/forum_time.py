@@ -1,0 +1,33 @@
+"""Times on the forum pages: always in the event's time zone, always with the zone named, so that 08:00 in Kazan
+never shows as an unlabelled 05:00 UTC on the organisers' desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import formats
+
+from cityexchange.registry.names import time_zone_name
+
+register = template.Library()
+
+
+@register.filter
+def event_zone(event: Any) -> str:
+    """The event's zone for a heading: its name in the reader's language and the IANA name, e.g.
+    'Moscow Time (Europe/Moscow)'."""
+    key = event.timezone or "UTC"
+    name = time_zone_name(key)
+    return key if name == key else f"{name} ({key})"
+
+
+@register.filter
+def event_time(value: dt.datetime | None, event: Any) -> str:
+    """A date and time in the event's zone, 24-hour, with the zone named: '02/01/2027 08:00 (Moscow Time)'."""
+    if value is None:
+        return ""
+    local = value.astimezone(event.tz)
+    day = formats.date_format(local.date(), "SHORT_DATE_FORMAT")
+    return f"{day} {local:%H:%M} ({time_zone_name(event.timezone or 'UTC')})"
