@@ -186,6 +186,7 @@ def timeline(user: Any, cooperation: Cooperation) -> list[TimelineEntry]:
     private = permissions.can_see_private(user, cooperation)
     events = (
         StageEvent.objects.filter(cooperation=cooperation)
+        .order_by("occurred_on", "created_at", "id")  # in date order; entries of one day as they were recorded
         .select_related("city", "actor")
         .prefetch_related("documents", "results")
     )

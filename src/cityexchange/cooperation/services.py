@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -466,9 +467,21 @@ def cooperation_move(
     coop = Cooperation.objects.select_for_update().get(pk=cooperation.pk)
     city_ids = sorted(permissions.participant_city_ids(coop))
     indicators = {i.pk: i for i in Indicator.objects.filter(practice_id=coop.practice_id)} if coop.practice_id else {}
-    problems = check_move(
-        coop.stage, to_stage, evidence, Context(today=timezone.localdate(), city_ids=city_ids, indicator_ids=indicators)
+    reached = (
+        StageEvent.objects.filter(cooperation=coop, to_stage=coop.stage)
+        .exclude(from_stage=F("to_stage"))
+        .order_by("-occurred_on")
+        .values_list("occurred_on", flat=True)
+        .first()
     )
+    ctx = Context(
+        today=timezone.localdate(),
+        city_ids=city_ids,
+        indicator_ids=indicators,
+        previous_stage=coop.stage,
+        previous_on=reached,
+    )
+    problems = check_move(coop.stage, to_stage, evidence, ctx)
     if problems:
         first = problems[0]
         if first.field == "to_stage":

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -143,6 +144,9 @@ class Context:
     today: dt.date
     city_ids: Collection[int] = ()
     indicator_ids: Collection[int] = ()
+    # The stage the cooperation is at and the date it was reached: a later stage cannot be dated before it.
+    previous_stage: str = ""
+    previous_on: dt.date | None = None
 
 
 def label(stage: str) -> str:
@@ -204,6 +208,14 @@ def check_evidence(target: Stage, ev: Evidence, ctx: Context) -> list[Problem]:
         problems.append(Problem("occurred_on", _("Give the date this happened.")))
     elif ev.occurred_on > ctx.today:
         problems.append(Problem("occurred_on", _("The date cannot be in the future.")))
+    elif ctx.previous_on is not None and ev.occurred_on < ctx.previous_on:
+        problems.append(
+            Problem(
+                "occurred_on",
+                _("The date cannot be before %(date)s, when the cooperation reached the stage %(stage)s.")
+                % {"date": formats.date_format(ctx.previous_on, "DATE_FORMAT"), "stage": label(ctx.previous_stage)},
+            )
+        )
     if "note" in needs and not ev.note.strip():
         problems.append(Problem("note", _("Describe what happened in a note.")))
     if "reason" in needs and not ev.reason.strip():
