@@ -195,3 +195,18 @@ def test_concurrent_writers_do_not_deadlock_and_keep_counts():
     assert langs["en"] == (30, 30)
     assert {t: n for t, n in SearchTerm.objects.values_list("term", "df") if n} == dict(df)
     store.reset()
+
+
+def test_a_burst_of_writes_queues_one_refit(db, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from cityexchange.matching.tasks import refit_centering
+    from cityexchange.settings import TASK_BACKENDS
+
+    settings.TASKS = {"default": {"BACKEND": TASK_BACKENDS["database"]}}
+    pg_index.BACKEND.reset()
+    for doc in _docs():  # each write makes the index drift from its (empty) fitted state
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            store.save_document(doc, _vectors(doc))
+    queued = DBTaskResult.objects.filter(task_path=refit_centering.module_path, status="READY")
+    assert queued.count() == 1

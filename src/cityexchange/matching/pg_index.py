@@ -288,15 +288,8 @@ class PgBackend:
         return terms, langs
 
     def _maybe_refit(self, lang: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT lang, documents, passages FROM matching_searchlanguage WHERE passages > 0")
-            rows = cursor.fetchall()
-            version = _current_version(cursor, lock=False)
-        state = _state(version)
-        if needs_refit(state, {r[0]: r[2] for r in rows}, {r[0]: r[1] for r in rows}):
-            from .tasks import refit_centering
-
-            transaction.on_commit(lambda: refit_centering.enqueue())
+        if _refit_due():
+            transaction.on_commit(schedule_refit)
 
     def reset(self) -> None:
         _state_cache.update(version=None, state=Centering())
@@ -473,6 +466,36 @@ def needs_refit(state: Centering, passages: Mapping[str, int], documents: Mappin
         if abs(n - before) > REFIT_DRIFT * max(before, 1):
             return True
     return False
+
+
+def _refit_due() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lang, documents, passages FROM matching_searchlanguage WHERE passages > 0")
+        rows = cursor.fetchall()
+        version = _current_version(cursor, lock=False)
+    return needs_refit(_state(version), {r[0]: r[2] for r in rows}, {r[0]: r[1] for r in rows})
+
+
+def schedule_refit() -> bool:
+    """Enqueue `refit_centering` (after commit) when it is still due and none waits in the queue: one fit however
+    many practices a bulk load or a busy day writes. True when enqueued."""
+    from django_tasks_db import DatabaseBackend
+
+    from .tasks import refit_centering
+
+    if not _refit_due():
+        return False  # an earlier callback of the same burst already ran it (the immediate backend)
+    backend = refit_centering.get_backend()
+    if isinstance(backend, DatabaseBackend):
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(
+            task_path=refit_centering.module_path, backend_name=backend.alias, status="READY"
+        )
+        if waiting.exists():
+            return False
+    refit_centering.enqueue()
+    return True
 
 
 def _stored_vectors(chunk: int = 500) -> Iterable[tuple[str, str, Vector]]:

@@ -285,4 +285,8 @@ def reindex_all(progress: Callable[[int], None] | None = None, batch: int = 32) 
             IndexedDocument.objects.filter(key__in=part).update(active=False)
             for key in part:
                 backend().delete(key)
+    if connection.vendor == "postgresql":  # a bulk load: fit the language means once, now, not per batch
+        from . import pg_index
+
+        pg_index.refit_centering(getattr(encoder(), "name", None))
     return len(keep), len(gone)
