@@ -127,3 +127,12 @@ def test_the_api_closes_without_a_confirmation_step(client, secretariat, assembl
     client.force_login(secretariat)
     assert client.post(f"/api/v1/governance/votes/{vote.pk}/close").status_code == 200
     assert VoteResult.objects.filter(vote=vote).exists()
+
+
+def test_the_refusal_and_the_confirmation_are_translated(client, secretariat, assembly, applicant):
+    vote = open_vote(secretariat, assembly, kind="admission", subject_city=applicant, title="Admit Yekaterinburg")
+    client.force_login(secretariat)
+    html = client.get(f"/pt-br/secretariat/applications/{application_of(applicant).pk}/").content.decode()
+    assert "a votação decide" in html
+    html = client.post(f"/zh-hans/governance/votes/{vote.pk}/", {"action": "close"}).content.decode()
+    assert "请确认" in html and "结束“Admit Yekaterinburg”并计票？" in html

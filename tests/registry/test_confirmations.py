@@ -98,3 +98,11 @@ def test_the_api_acts_at_once(client, secretariat, kazan, application):
         == 200
     )
     assert Membership.objects.get(city=kazan).status == "ended"
+
+
+def test_the_confirmation_speaks_the_readers_language(client, secretariat, application):
+    client.force_login(secretariat)
+    html = client.post(f"/ru/secretariat/applications/{application.pk}/", {"action": "approve"}).content.decode()
+    assert "Подтвердите, пожалуйста" in html and "Одобрить заявку города Yekaterinburg" in html
+    html = client.post(f"/ar/secretariat/applications/{application.pk}/", {"action": "approve"}).content.decode()
+    assert "يُرجى التأكيد" in html
