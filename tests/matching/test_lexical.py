@@ -1,3 +1,5 @@
+from collections import Counter
+
 import numpy as np
 import pytest
 
@@ -64,3 +66,22 @@ def test_rows_must_be_appended_in_order():
     ix = LexicalIndex()
     with pytest.raises(ValueError):
         ix.add(1, term_counts("x"))
+
+
+def test_add_many_equals_adding_row_by_row():
+    passages = [Counter(["a", "b", "b", "c"]), Counter(), Counter(["c", "d"]), Counter(["a", "a", "e"])]
+    one, many = LexicalIndex(), LexicalIndex()
+    one.add(0, passages[0])
+    many.add(0, passages[0])
+    for row, counts in enumerate(passages[1:], start=1):
+        one.add(row, counts)
+    many.add_many(1, passages[1:])
+    many.add_many(4, [])
+    one.remove(2)
+    many.remove(2)
+    for query in (["a"], ["b", "c"], ["d", "e", "zz"]):
+        s1, r1 = one.scores(query)
+        s2, r2 = many.scores(query)
+        assert np.array_equal(s1, s2) and r1 == r2
+    with pytest.raises(ValueError):
+        many.add_many(3, [Counter(["x"])])

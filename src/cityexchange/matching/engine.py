@@ -266,6 +266,7 @@ class SearchIndex:
         embedded = self.encoder.passage(to_embed) if to_embed else np.zeros((0, self.encoder.dim), np.float32)
         self._grow(self._n_rows + sum(len(passages) for _doc, _fp, passages in fresh.values()))
         cursor = 0
+        first_row = self._n_rows
         for doc, fingerprint, passages in fresh.values():
             given = vectors.get(doc.id)
             if given is not None and len(given) == len(passages):
@@ -277,6 +278,8 @@ class SearchIndex:
                     rows = embedded[cursor : cursor + len(passages)]
                     cursor += len(passages)
             self._append(doc, fingerprint, passages, rows)
+        # The BM25 side in one call for the whole batch: per-row calls cost most of a bulk load's time.
+        self._lexical.add_many(first_row, [term_counts(p) for p in self._passages[first_row : self._n_rows]])
         if refit:
             self._maybe_refit()
 
@@ -301,8 +304,6 @@ class SearchIndex:
         self._row_code[start : start + n] = self._lang_index[lang]
         self._lang_count[lang] += 1
         self._passages.extend(passages)
-        for i, passage in enumerate(passages):
-            self._lexical.add(start + i, term_counts(passage))
         self._n_rows += n
 
     def _grow(self, needed: int) -> None:

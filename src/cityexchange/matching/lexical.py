@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +62,43 @@ class LexicalIndex:
         self._alive.append(1)
         self._n_alive += 1
         self._total_length += length
+
+    def add_many(self, start: int, rows: Sequence[Counter[str]]) -> None:
+        """Index consecutive passages as rows ``start``, ``start + 1``, ...: what :meth:`add` does row by row,
+        with one array extension per term instead of two appends per term occurrence (building an index of
+        100,000 documents spends most of its time here)."""
+        if start != self.n_rows:
+            raise ValueError(f"rows are appended in order: expected {self.n_rows}, got {start}")
+        if not rows:
+            return
+        vocab = self._vocab
+        tids: list[int] = []
+        tfs: list[int] = []
+        sizes: list[int] = []
+        for counts in rows:
+            tids.extend([vocab.setdefault(term, len(vocab)) for term in counts])
+            tfs.extend(counts.values())
+            sizes.append(len(counts))
+        for _ in range(len(self._rows), len(vocab)):
+            self._rows.append(array("q"))
+            self._tfs.append(array("f"))
+        tid = np.asarray(tids, dtype=np.int64)
+        row = np.repeat(np.arange(start, start + len(rows), dtype=np.int64), sizes)
+        tf = np.asarray(tfs, dtype=np.float32)
+        order = np.argsort(tid, kind="stable")  # stable: each term's rows stay ascending
+        tid, row, tf = tid[order], row[order], tf[order]
+        cuts = np.flatnonzero(np.diff(tid)) + 1
+        for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), len(tid)], strict=True):
+            if a == b:
+                continue
+            t = int(tid[a])
+            self._rows[t].frombytes(row[a:b].tobytes())
+            self._tfs[t].frombytes(tf[a:b].tobytes())
+        lengths = [float(sum(counts.values())) for counts in rows]
+        self._lengths.extend(lengths)
+        self._total_length += sum(lengths)
+        self._alive.extend(b"\x01" * len(rows))
+        self._n_alive += len(rows)
 
     def remove(self, row: int) -> None:
         if self._alive[row]:
