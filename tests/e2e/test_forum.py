@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_organiser_builds_and_publishes_delegate_downloads_agenda(page, login, kazan, sao_paulo, kazan_officer):
     from icalendar import Calendar
 
-    from cityexchange.forum.models import Registration
+    from cityexchange.forum.models import Event, Registration
     from tests.forum.factories import EventFactory, MeetingRequestFactory, RegistrationFactory, grid
     from tests.registry.factories import UserFactory
 
@@ -50,6 +50,9 @@ def test_organiser_builds_and_publishes_delegate_downloads_agenda(page, login, k
     assert page.locator("td.meeting.pinned").inner_text() == pinned_text
     assert page.locator("td.meeting.pinned").get_attribute("data-meeting") != cell  # a new run, same place
     page.locator("#publish").click()
+    page.locator("[data-confirm=required]").wait_for()  # publishing e-mails everyone: it asks first
+    assert Event.objects.get(pk=event.pk).published_run_id is None
+    page.locator("[data-action=confirm]").click()
     page.locator("[data-published=yes]").wait_for()
 
     page.context.clear_cookies()  # sign out
