@@ -197,7 +197,8 @@ def make_practices(data: Path, n: int, log: Callable[[str], None]) -> tuple[list
             for i, d in enumerate(synthetic[start : start + 5000], start=start):
                 batch.append(
                     Practice(
-                        city=cities[i % len(cities)], language_id=d.lang, title=d.title[:200], summary=d.text,
+                        external_id=f"bench-{i}", city=cities[i % len(cities)], language_id=d.lang,
+                        title=d.title[:200], summary=d.text,
                         problem="", solution="", cost_band="under-100k", maturity="pilot",
                         status=Practice.Status.PUBLISHED, published_at=now,
                     )

@@ -322,7 +322,8 @@ class PgBackend:
                 "FROM matching_searchlanguage WHERE passages > 0), "
                 "set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), "
                 "set_config('enable_indexscan', %s, true)",
-                [str(max(EF_SEARCH, k * 4)), "off" if EXACT else "on"],
+                # ef_search at least the candidates asked for (pgvector's maximum is 1,000).
+                [str(min(1000, max(EF_SEARCH, DENSE_CANDIDATES, k * 8))), "off" if EXACT else "on"],
             )
             version, stats_json, *_settings = cursor.fetchone()
             stats = {row[0]: (int(row[1]), int(row[2]), float(row[3])) for row in (stats_json or [])}
