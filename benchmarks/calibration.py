@@ -201,8 +201,11 @@ def choose(judged: dict[str, list[tuple[float, bool, int]]]) -> dict[str, Any]:
         f1 = np.array([c["f1"] for c in curves[p]])
         prec = np.array([c["precision"] for c in curves[p]])
         reach = np.flatnonzero(prec >= 0.8)
-        per_pair[p] = {"best_f1_at": float(GRID[int(np.argmax(f1))]), "best_f1": float(f1.max()),
-                       "precision_08_at": float(GRID[reach[0]]) if len(reach) else None}
+        per_pair[p] = {
+            "best_f1_at": float(GRID[int(np.argmax(f1))]),
+            "best_f1": float(f1.max()),
+            "precision_08_at": float(GRID[reach[0]]) if len(reach) else None,
+        }
     return {"threshold": float(GRID[best]), "mean_f1": float(mean_f1[best]), "per_pair": per_pair, "pairs": pairs}
 
 
@@ -214,7 +217,7 @@ def precision_target_text(judged: dict[str, Any], pairs: list[str]) -> str:
             recall = float(np.mean([r["recall"] for r in rows]))
             return (
                 f"averaged over the pairs it is first reached at {t:.3f}, where recall is {pct(recall)} %: most "
-                "correct answers would be called possible, and on some pairs (column \"precision 0.8 at\") "
+                'correct answers would be called possible, and on some pairs (column "precision 0.8 at") '
                 "hardly any answer would ever be strong. A label that a reader rarely sees on a right answer "
                 "does not help them act."
             )
@@ -267,7 +270,7 @@ def report(judged: dict[str, Any], choice: dict[str, Any], sizes: dict[str, Any]
         )
     lines += [
         "",
-        "\"pooled\": each question's top 10 over the whole pool, where the answer in every pool language is "
+        '"pooled": each question\'s top 10 over the whole pool, where the answer in every pool language is '
         "relevant (several relevant sentences per question).",
         "",
         "## Pool",
@@ -323,8 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     index.refit()
     judged = judged_hits(index, pool, picked, qrels)
     choice = choose(judged)
-    log(f"chosen threshold {choice['threshold']:.3f} (mean F1 {choice['mean_f1']:.3f}); "
-        f"in the code {relevance.STRONG_MATCH_SCORE:.3f}")
+    log(
+        f"chosen threshold {choice['threshold']:.3f} (mean F1 {choice['mean_f1']:.3f}); "
+        f"in the code {relevance.STRONG_MATCH_SCORE:.3f}"
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(judged, choice, sizes, command.strip(), time.perf_counter() - started), "utf-8")
     log(f"wrote {args.out}")

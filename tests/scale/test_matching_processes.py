@@ -67,7 +67,7 @@ def _call(method: str, url: str, *, token: str = "", body: Any = None, timeout: 
 
 def _search(server: str, query: str) -> list[dict[str, Any]]:
     url = f"{server}/api/v1/matching/search?" + urllib.parse.urlencode({"q": query})
-    hits: list[dict[str, Any]] = _call("GET", url)
+    hits: list[dict[str, Any]] = _call("GET", url)["results"]
     return hits
 
 

@@ -214,7 +214,7 @@ def test_distinctive_terms_rank_the_practices_that_contain_them_first(client, mo
     def top(query: str, n: int) -> set[int]:
         response = client.get("/api/v1/matching/search", {"q": query, "k": 10})
         assert response.status_code == 200
-        return {h["practice_id"] for h in response.json()[:n]}
+        return {h["practice_id"] for h in response.json()["results"][:n]}
 
     assert top("Bolsa Verde", 2) == {bolsa_pt.pk, bolsa_en.pk}
     assert top("how does the Bolsa Verde programme pay families?", 2) == {bolsa_pt.pk, bolsa_en.pk}

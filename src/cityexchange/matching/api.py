@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from cityexchange.registry.selectors import get_city
 from . import search, services
 from .explain import reason_text
 from .models import Alert, Feedback
+from .snippet import plain_text
 
 router = Router(tags=["matching"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -49,8 +50,11 @@ class HitOut(Schema):
     country: str
     language: str
     score: float
+    strength: Literal["strong", "possible"] = Field(
+        ..., description="A strong match reaches the calibrated relevance floor; anything below is possible."
+    )
     rank: int
-    passage: str
+    passage: str = Field(..., description="The passage that matched, as plain text (no Markdown).")
     dense: float
     lexical: float
     shared_sectors: list[str]
@@ -72,8 +76,9 @@ def _hit(r: search.Result) -> dict[str, Any]:
         "country": p.city.country_id,
         "language": p.language_id,
         "score": r.score,
+        "strength": r.strength,
         "rank": r.rank,
-        "passage": r.passage,
+        "passage": plain_text(r.passage),
         "dense": r.dense,
         "lexical": r.lexical,
         "shared_sectors": r.shared_sectors,
@@ -82,10 +87,22 @@ def _hit(r: search.Result) -> dict[str, Any]:
     }
 
 
-@router.get("/search", response={200: list[HitOut], **ERRORS, **RATE_LIMITED}, auth=AUTH_OPTIONAL)
+class SearchOut(Schema):
+    strong: int = Field(..., description="How many results are strong matches (they come first).")
+    possible: int = Field(..., description="How many results are possible matches.")
+    results: list[HitOut]
+
+
+def _counts(results: list[search.Result]) -> dict[str, int]:
+    strong, possible = search.strong_and_possible(results)
+    return {"strong": len(strong), "possible": len(possible)}
+
+
+@router.get("/search", response={200: SearchOut, **ERRORS, **RATE_LIMITED}, auth=AUTH_OPTIONAL)
 @api_rate_limit("search")
 def search_practices(request: HttpRequest, params: Query[SearchParams]) -> Any:
-    """Published practices ranked for a query in any language, with why each matched."""
+    """Published practices ranked for a query in any language, with why each matched: strong matches first,
+    then possible ones, and how many of each."""
     filters: dict[str, Any] = {}
     if params.sector:
         filters["sectors"] = params.sector
@@ -101,7 +118,9 @@ def search_practices(request: HttpRequest, params: Query[SearchParams]) -> Any:
         filters["language"] = params.language
     ids = list(user_city_ids(actor(request)).values_list("city_id", flat=True)[:1])
     viewer = City.objects.filter(pk=ids[0]).first() if ids else None
-    return [_hit(r) for r in search.search(actor(request), params.q, filters=filters, k=params.k, viewer_city=viewer)]
+    results = search.search(actor(request), params.q, filters=filters, k=params.k, viewer_city=viewer)
+    strong, possible = search.strong_and_possible(results)
+    return {**_counts(results), "results": [_hit(r) for r in strong + possible]}
 
 
 class PeerCityOut(Schema):
@@ -115,6 +134,8 @@ class PeerCityOut(Schema):
 
 class RecommendationsOut(Schema):
     challenge_id: int
+    strong: int = Field(..., description="How many practices are strong matches.")
+    possible: int = Field(..., description="How many practices are possible matches.")
     practices: list[HitOut]
     cities: list[PeerCityOut]
 
@@ -131,6 +152,7 @@ def recommendations(request: HttpRequest, challenge_id: int) -> Any:
     cities = search.peer_cities_for_challenge(actor(request), challenge)
     return {
         "challenge_id": challenge.pk,
+        **_counts(results),
         "practices": [_hit(r) for r in results],
         "cities": [
             {

@@ -22,5 +22,5 @@ STRONG_MATCH_SCORE = 0.40
 
 
 def strength(score: float) -> Strength:
-    """"strong" when the engine's fused score reaches the calibrated floor, else "possible"."""
+    """ "strong" when the engine's fused score reaches the calibrated floor, else "possible"."""
     return "strong" if score >= STRONG_MATCH_SCORE else "possible"

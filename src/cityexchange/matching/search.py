@@ -20,6 +20,7 @@ from cityexchange.registry.models import City, Membership
 from . import peers, store
 from .documents import city_record, practice_conditions, practice_id_of
 from .engine import Hit
+from .relevance import Strength, strength
 
 FILTER_KEYS = ("sectors", "country", "maturity", "sdgs", "language")
 
@@ -35,6 +36,19 @@ class Result:
     peer: peers.Score | None = None
     fit: peers.Score | None = None
     rank: int = 0
+    # The engine's relevance alone (for recommendations, ``score`` also weighs transfer fit): what the
+    # strong / possible label is read from.
+    relevance: float | None = None
+    strength: Strength = "possible"
+    query: str = ""  # the words to mark in the passage
+
+    def __post_init__(self) -> None:
+        self.strength = strength(self.score if self.relevance is None else self.relevance)
+
+
+def strong_and_possible(results: list[Result]) -> tuple[list[Result], list[Result]]:
+    """The results split by their label, each part in rank order."""
+    return [r for r in results if r.strength == "strong"], [r for r in results if r.strength != "strong"]
 
 
 def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
@@ -44,7 +58,8 @@ def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 def _practices(user: Any, hits: list[Hit]) -> dict[int, Practice]:
     ids = [practice_id_of(h.id) for h in hits]
     qs = practices_visible_to(user).filter(pk__in=ids, status=Practice.Status.PUBLISHED)
-    return {p.pk: p for p in qs.select_related("city", "city__country", "language").prefetch_related("sectors")}
+    qs = qs.select_related("city", "city__country", "language").prefetch_related("sectors", "goals", "indicators")
+    return {p.pk: p for p in qs}
 
 
 def city_sectors(city_ids: list[int]) -> dict[int, frozenset[str]]:
@@ -71,10 +86,11 @@ def search(
         practice = practices.get(practice_id_of(hit.id))
         if practice is None:
             continue
-        result = Result(practice, hit.score, hit.passage, hit.dense, hit.lexical)
+        result = Result(practice, hit.score, hit.passage, hit.dense, hit.lexical, query=query)
         if mine is not None:
             other = city_record(practice.city, frozenset(s.code for s in practice.sectors.all()))
             result.peer = peers.peer_similarity(mine, other)
+            result.fit = peers.transfer_fit(practice_conditions(practice), mine)
         results.append(result)
         if len(results) == k:
             break
@@ -103,8 +119,14 @@ def recommend_for_challenge(user: Any, challenge: Challenge, *, k: int = 10) -> 
         fit = peers.transfer_fit(practice_conditions(practice), city)
         shared = sorted(challenge_sectors & {s.code for s in practice.sectors.all()})
         score = (1 - FIT_WEIGHT) * hit.score + FIT_WEIGHT * fit.score * max(hit.score, 0.0)
-        results.append(Result(practice, score, hit.passage, hit.dense, hit.lexical, shared, fit=fit))
-    results.sort(key=lambda r: -r.score)
+        results.append(
+            Result(
+                practice, score, hit.passage, hit.dense, hit.lexical, shared, fit=fit, relevance=hit.score,
+                query=text,
+            )
+        )
+    # Strong matches first: fit reorders within each label, it never lifts a possible match above a strong one.
+    results.sort(key=lambda r: (r.strength != "strong", -r.score))
     results = results[:k]
     for rank, r in enumerate(results, start=1):
         r.rank = rank

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -35,7 +37,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
             actor(request), form.cleaned_data["q"], filters=form.engine_filters(), viewer_city=_viewer_city(request)
         )
     status = 422 if form.is_bound and form.errors else 200
-    return render(request, "matching/search.html", {"form": form, "results": results}, status=status)
+    strong, possible = search.strong_and_possible(results)
+    context = {"form": form, "results": results, "strong": strong, "possible": possible}
+    if form.is_bound and form.is_valid() and form.engine_filters():
+        context["clear_filters_url"] = "?" + urlencode({"q": form.cleaned_data["q"]})
+    return render(request, "matching/search.html", context, status=status)
 
 
 @rate_limit("recommend")
@@ -46,7 +52,15 @@ def challenge_recommendations(request: HttpRequest, challenge_id: int) -> HttpRe
     subscribed = (
         request.user.is_authenticated and Alert.objects.filter(user=actor(request), challenge=challenge).exists()
     )
-    context = {"challenge": challenge, "results": results, "cities": cities, "subscribed": subscribed}
+    strong, possible = search.strong_and_possible(results)
+    context = {
+        "challenge": challenge,
+        "results": results,
+        "strong": strong,
+        "possible": possible,
+        "cities": cities,
+        "subscribed": subscribed,
+    }
     return render(request, "matching/recommendations.html", context)
 
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
+from cityexchange.core.sdgs import sdg_label
 from cityexchange.matching import peers
-from cityexchange.matching.explain import reason_text, score_text
+from cityexchange.matching.explain import population_range, reason_text, score_text, sector_names
+from cityexchange.matching.search import Result
 from cityexchange.matching.search import percent as _percent
+from cityexchange.matching.snippet import highlight, plain_text
+from cityexchange.practices.models import Indicator, Practice
 
 register = template.Library()
 
@@ -22,3 +27,40 @@ def reasons(score: peers.Score | None) -> list[str]:
 @register.filter
 def percent(value: float) -> int:
     return _percent(value)
+
+
+@register.filter
+def passage_html(result: Result) -> SafeString:
+    """The matched passage as plain text with the query's words marked (escaped)."""
+    return highlight(result.passage, result.query)
+
+
+@register.filter
+def plain(text: str) -> str:
+    """Markdown content as plain text, for a one-line mention."""
+    return plain_text(text or "")
+
+
+@register.filter
+def sector_words(result: Result) -> list[str]:
+    """The sectors shared with the challenge when there are any, else the practice's own, by name."""
+    if result.shared_sectors:
+        return sector_names(result.shared_sectors)
+    return [s.label for s in result.practice.sectors.all()]
+
+
+@register.filter
+def sdg_words(practice: Practice) -> list[str]:
+    return [sdg_label(g.goal) for g in practice.goals.all()]
+
+
+@register.filter
+def key_indicator(practice: Practice) -> Indicator | None:
+    """The first result indicator the authors listed: what the practice achieved, with its numbers."""
+    indicators = list(practice.indicators.all())
+    return indicators[0] if indicators else None
+
+
+@register.filter
+def population_span(practice: Practice) -> str:
+    return population_range(practice)
