@@ -128,6 +128,8 @@ def test_sector_and_goal_names_in_the_readers_language(corpus: dict[str, Practic
     html = client.get("/ru/matching/", {"q": BUS_TEXT}).content.decode()
     why = html.split('<details class="why">')[1].split("</details>")[0]
     assert "Транспорт" in why and "Transportation" not in why
+    assert "ЦУР 11: Устойчивые города и населённые пункты" in why
+    assert '<option value="11">ЦУР 11: Устойчивые города' in html  # the SDG filter names the goals too
     assert "сильное совпадение" in html.lower()
 
 

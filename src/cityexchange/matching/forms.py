@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.sdgs import sdg_label
 from cityexchange.practices.models import Practice
 from cityexchange.registry.models import Country, Language, Sector
 
@@ -17,7 +19,7 @@ class SearchForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—"), *[(i, str(i)) for i in range(1, 18)]],
+        choices=[("", "—"), *[(i, lazy(sdg_label, str)(i)) for i in range(1, 18)]],
     )
     language = forms.ModelChoiceField(Language.objects.all(), label=_("Written in"), required=False)
 
