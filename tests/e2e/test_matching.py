@@ -45,7 +45,7 @@ def test_russian_query_finds_portuguese_practice(page, login, secretariat, sao_p
     assert "Português" in first.inner_text()  # the original language is shown
     first.locator("details.why summary").click()
     assert "ônibus" in first.locator("details.why blockquote").inner_text()
-    assert "%" not in first.locator("details.why").inner_text()  # no internal scores, only reasons in words
+    assert "%" not in first.locator("details.why ul").inner_text()  # no internal scores, only reasons in words
     first.locator("form.feedback button[value='1']").click()
     first.locator("text=Thank you").or_(first.locator("text=Спасибо")).first.wait_for()
     assert Feedback.objects.get(practice=brt).useful is True

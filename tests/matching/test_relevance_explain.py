@@ -182,6 +182,9 @@ def test_highlight_escapes_and_marks() -> None:
     assert "<mark>buses</mark>" in out and "<mark>Jerry</mark>" in out
     assert "&amp;" in out and "&lt;3" in out and "<script>" not in out and "<i>" not in out
     assert "**" not in out
+    # Words of one or two letters are not marked; the title the page shows above is not repeated.
+    out = highlight("Bus lanes. Bus lanes на улицах и в центре: buses", "автобусы на улицах и buses", title="Bus lanes")
+    assert out == "на <mark>улицах</mark> и в центре: <mark>buses</mark>"
     # The query's own markup is text, never HTML.
     assert "<b>" not in highlight("a <b> c", "<b>")
 

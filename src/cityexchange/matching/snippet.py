@@ -40,8 +40,10 @@ def plain_text(markdown: str) -> str:
 
 
 def query_terms(query: str) -> frozenset[str]:
-    """The query's tokens worth marking: not the most frequent function words, not single Latin letters."""
-    return frozenset(t for t in tokenize(query) if t not in _STOP and not (len(t) == 1 and t.isascii()))
+    """The query's tokens worth marking: not the most frequent function words, and no word of one or two letters
+    in a script written with spaces ("на", "и", "में" would light up every line). Character pairs of Chinese,
+    Japanese and Thai are kept: they are the tokens of those scripts."""
+    return frozenset(t for t in tokenize(query) if t not in _STOP and (len(t) > 2 or _UNSPACED_RUN.search(t)))
 
 
 def _marked_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
@@ -96,10 +98,14 @@ def _window(text: str, first: int | None, size: int) -> tuple[int, int]:
     return start, end
 
 
-def highlight(markdown: str, query: str, *, size: int = 360) -> SafeString:
+def highlight(markdown: str, query: str, *, size: int = 360, title: str = "") -> SafeString:
     """The passage as escaped plain text of about ``size`` characters with ``<mark>`` around the query's words
-    (or, in Chinese, Japanese and Thai, around the character pairs it shares with the query)."""
+    (or, in Chinese, Japanese and Thai, around the character pairs it shares with the query). A passage opens
+    with the practice's title, which the page shows above it: ``title`` is left out there."""
     text = plain_text(markdown)
+    heading = plain_text(title) if title else ""
+    while heading and text.startswith(heading):
+        text = text[len(heading) :].lstrip(" .:·—-")
     spans = _marked_spans(text, query_terms(query)) if query else []
     start, end = _window(text, spans[0][0] if spans else None, size)
     out = ["…" if start else ""]

@@ -32,7 +32,7 @@ def percent(value: float) -> int:
 @register.filter
 def passage_html(result: Result) -> SafeString:
     """The matched passage as plain text with the query's words marked (escaped)."""
-    return highlight(result.passage, result.query)
+    return highlight(result.passage, result.query, title=result.practice.title)
 
 
 @register.filter
