@@ -28,7 +28,8 @@ def test_contact_request_to_evaluated_adoption(page, login, kazan, sao_paulo, ka
 
     practice = published_practice(sao_paulo, title="Exclusive bus lanes")
     sao_paulo_officer = officer_of(sao_paulo)
-    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    # Every stage on the day the contact was accepted: a stage may not be dated before the one it follows.
+    today = dt.date.today().isoformat()
 
     # Kazan asks São Paulo for contact about its practice.
     login(kazan_officer.email)
@@ -49,14 +50,14 @@ def test_contact_request_to_evaluated_adoption(page, login, kazan, sao_paulo, ka
     coop = Cooperation.objects.get()
     assert coop.stage == "contact"
 
-    _record(page, coop.pk, "study_visit", {"occurred_on": yesterday, "note": "Kazan's team rode the lanes."})
+    _record(page, coop.pk, "study_visit", {"occurred_on": today, "note": "Kazan's team rode the lanes."})
     page.context.clear_cookies()
     login(kazan_officer.email)
     fields = {
-        "occurred_on": yesterday,
+        "occurred_on": today,
         "agreement_kind": "memorandum",
         "agreement_title": "Kazan–São Paulo memorandum on bus lanes",
-        "signed_on": yesterday,
+        "signed_on": today,
         f"signatory_{kazan.pk}_name": "Mayor of Kazan",
         f"signatory_{sao_paulo.pk}_name": "Mayor of São Paulo",
     }
@@ -68,10 +69,10 @@ def test_contact_request_to_evaluated_adoption(page, login, kazan, sao_paulo, ka
             page.fill(f"[name={name}]", value)
     page.get_by_role("button", name="Record").click()
     page.wait_for_url(f"**/cooperation/{coop.pk}/")
-    _record(page, coop.pk, "pilot", {"occurred_on": yesterday, "note": "Pilot on one avenue."})
-    _record(page, coop.pk, "adoption", {"occurred_on": yesterday, "note": "Adopted city-wide."})
+    _record(page, coop.pk, "pilot", {"occurred_on": today, "note": "Pilot on one avenue."})
+    _record(page, coop.pk, "adoption", {"occurred_on": today, "note": "Adopted city-wide."})
     speed = practice.indicators.get(name="Bus speed")
-    _record(page, coop.pk, "evaluated", {"occurred_on": yesterday, "note": "Measured.", f"result_{speed.pk}": "17.5"})
+    _record(page, coop.pk, "evaluated", {"occurred_on": today, "note": "Measured.", f"result_{speed.pk}": "17.5"})
     assert "17.5" in page.locator("[data-result]").first.inner_text()
 
     # The agreement is public: in the register (signed out) and in its JSON-LD.
