@@ -40,8 +40,11 @@ lint: $(VENV)/.installed
 
 test: messages browser lint test-sqlite test-postgres
 
+# Browser tests run in a pass of their own, one at a time: they drive a live server in this process and must not
+# inherit what a parallel neighbour left in the process (active language, injected encoder, cache).
 test-sqlite: messages
-	$(PYTEST) -n 2 -q
+	$(PYTEST) -n 2 -q -m "not e2e"
+	$(PYTEST) -q -m e2e
 
 # The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path). Browser and
 # embedding-model tests exercise no database-specific code and run once, in the SQLite pass.
