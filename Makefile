@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/cityexchange
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export CITYEXCHANGE_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-sqlite test-postgres lint messages browser bench clean
+.PHONY: demo test test-sqlite test-postgres lint messages catalogues browser bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +21,15 @@ $(VENV)/.installed: pyproject.toml
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || (apt-get install -y -qq gettext >/dev/null)
 	cd src/cityexchange && ../../$(CX) compilemessages --ignore '.venv' -v 0
+
+# Refreshes every catalogue from the code: each app with a locale/ directory has its own, the rest of the package
+# (accounts, core, registry, matching, the shared templates) shares src/cityexchange/locale. Translators fill the
+# .po files; `make test` fails on any entry left empty or fuzzy.
+CATALOGUE_LANGS := $(shell $(PY) -c "import sys; sys.path.insert(0, 'src'); import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'cityexchange.settings'); from django.conf import settings; print(' '.join('-l ' + (c.split('-')[0] + '_' + c.split('-')[1].upper() if c == 'pt-br' else c.replace('zh-hans', 'zh_Hans')) for c, _ in settings.LANGUAGES if c != 'en'))" 2>/dev/null)
+APP_CATALOGUES := $(patsubst src/cityexchange/%/locale,%,$(wildcard src/cityexchange/*/locale))
+catalogues: $(VENV)/.installed
+	for app in $(APP_CATALOGUES); do (cd src/cityexchange/$$app && ../../../$(CX) makemessages $(CATALOGUE_LANGS) --no-obsolete -v 0) || exit 1; done
+	cd src/cityexchange && ../../$(CX) makemessages $(CATALOGUE_LANGS) --no-obsolete -v 0 $(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*') --ignore 'static/*'
 
 # The demo runs background tasks the way production does: queued in the database, run by a worker beside the
 # server. The demo's own queued notifications are drained quietly before serving.

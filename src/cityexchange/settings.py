@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("CITYEXCHANGE_VAR_DIR", Path.cwd() / "var"))
@@ -174,8 +175,14 @@ LANGUAGES = [
     ("ar", "العربية"),
     ("fa", "فارسی"),
     ("id", "Bahasa Indonesia"),
+    ("es", "Español"),
+    ("th", "ไทย"),
+    ("vi", "Tiếng Việt"),
+    ("am", "አማርኛ"),
 ]
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
+# Django ships no locale data for Amharic; its name is registered here so the language menu can list it.
+django.conf.locale.LANG_INFO.setdefault("am", {"bidi": False, "code": "am", "name": "Amharic", "name_local": "አማርኛ"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
