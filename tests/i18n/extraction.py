@@ -87,9 +87,19 @@ def extract(catalogue: Catalogue) -> dict[Key, list[str]]:
         listing = work / "files.txt"
         listing.write_text("\n".join(inputs), encoding="utf-8")
         subprocess.run(
-            ["xgettext", "-d", "django", "--language=Python", *KEYWORDS, "--from-code=UTF-8",
-             "--no-wrap", f"--files-from={listing}", f"--output={pot}"],
-            check=True, capture_output=True,
+            [
+                "xgettext",
+                "-d",
+                "django",
+                "--language=Python",
+                *KEYWORDS,
+                "--from-code=UTF-8",
+                "--no-wrap",
+                f"--files-from={listing}",
+                f"--output={pot}",
+            ],
+            check=True,
+            capture_output=True,
         )
         if not pot.exists():  # xgettext writes nothing when it finds no string
             return {}
