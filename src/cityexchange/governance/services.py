@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -350,8 +351,29 @@ def normalise_code(code: str) -> str:
     return "".join(c for c in (code or "").upper() if c.isalnum())
 
 
-def _code_hash(vote: Vote, code: str) -> str:
-    return hashlib.sha256(f"{vote.pk}:{normalise_code(code)}".encode()).hexdigest()
+def _code_hash(vote: Vote, city: City, code: str) -> str:
+    """The code is bound to the vote *and* the city it was issued to: another city's code finds nothing."""
+    return hashlib.sha256(f"ballot:2:{vote.pk}:{city.pk}:{normalise_code(code)}".encode()).hexdigest()
+
+
+_shuffle = secrets.SystemRandom().shuffle
+
+
+def _rewrite_secret_ballots(vote: Vote) -> None:
+    """Write the vote's anonymous ballots again, in a random order and under new random keys.
+
+    Called after every cast or change: the row just written would otherwise be the newest one (SQLite's rowid,
+    PostgreSQL's physical order), and the audit log says which city cast or changed its ballot at that moment.
+    After the rewrite the physical order is a fresh random permutation and the ids are new, so neither says which
+    row was written last. The cost grows with the electorate (a few hundred rows at most), not with the data."""
+    # Read in hash order (meaningless, and the same on every database) so that only the shuffle decides the order.
+    ballots = SecretBallot.objects.select_for_update().filter(vote=vote).order_by("token_hash")
+    rows = list(ballots.values_list("option_id", "token_hash"))
+    _shuffle(rows)
+    SecretBallot.objects.filter(vote=vote).delete()
+    SecretBallot.objects.bulk_create(
+        [SecretBallot(id=uuid.uuid4(), vote=vote, option_id=option_id, token_hash=h) for option_id, h in rows]
+    )
 
 
 def _new_code() -> str:
@@ -400,7 +422,8 @@ def vote_cast(*, actor: Any, vote: Vote, city: City, option: VoteOption, code: s
     new_code = ""
     if vote.secret:
         new_code = _new_code()
-        SecretBallot.objects.create(vote=vote, option=option, token_hash=_code_hash(vote, new_code))
+        SecretBallot.objects.create(vote=vote, option=option, token_hash=_code_hash(vote, city, new_code))
+        _rewrite_secret_ballots(vote)
         audit(actor, "vote.cast", ballot, after={"city": city.pk, "secret": True})
     else:
         audit(actor, "vote.cast", ballot, after={"city": city.pk, "option": option.pk})
@@ -415,13 +438,20 @@ def _change(actor: Any, vote: Vote, ballot: Ballot, option: VoteOption, code: st
                 % {"city": ballot.city},
                 field="code",
             )
-        secret = SecretBallot.objects.select_for_update().filter(vote=vote, token_hash=_code_hash(vote, code)).first()
+        secret = (
+            SecretBallot.objects.select_for_update()
+            .filter(vote=vote, token_hash=_code_hash(vote, ballot.city, code))
+            .first()
+        )
         if secret is None:
+            # One answer for a mistyped code, another city's code and a code from before codes were bound to
+            # their city: the refusal must not tell them apart.
             raise InvalidInput(_("This ballot code is not valid for this vote."), field="code")
-        if secret.option_id == option.pk:
-            return CastReceipt(ballot=ballot, changed=False)
+        # Whether the option really changes is not told (answer, counter and audit row are the same either way):
+        # otherwise sending an option would reveal whether it is the one already chosen.
         secret.option = option
         secret.save(update_fields=["option"])
+        _rewrite_secret_ballots(vote)
         ballot.changes += 1
         ballot.save(update_fields=["changes"])
         audit(actor, "vote.change", ballot, after={"city": ballot.city_id, "secret": True})
