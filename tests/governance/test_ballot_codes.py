@@ -84,13 +84,17 @@ def test_the_answer_is_the_same_whether_the_option_changes_or_not(
     same = _post(client, vote, kazan, "yes", code)  # the option already chosen
     other = _post(client, vote, kazan, "no", code)  # another option
     assert same.status_code == other.status_code == 200
-    assert same.json() == other.json() == {
-        "vote_id": vote.pk,
-        "city_id": kazan.pk,
-        "changed": True,
-        "option_id": None,
-        "code": "",
-    }
+    assert (
+        same.json()
+        == other.json()
+        == {
+            "vote_id": vote.pk,
+            "city_id": kazan.pk,
+            "changed": True,
+            "option_id": None,
+            "code": "",
+        }
+    )
     # The counter of changes and the audit trail do not tell the two apart either.
     assert Ballot.objects.get(vote=vote, city=kazan).changes == 2
     assert _counts(vote) == {"yes": 0, "no": 1, "abstain": 0}
@@ -98,11 +102,10 @@ def test_the_answer_is_the_same_whether_the_option_changes_or_not(
 
 def _physical_order(vote: Vote) -> list[str]:
     """The token hashes in the order the database stores the rows (what a raw dump or a backup shows)."""
-    position = "ctid" if connection.vendor == "postgresql" else "rowid"
+    sql = "SELECT token_hash FROM governance_secretballot WHERE vote_id = %s ORDER BY "
+    sql += "ctid" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT token_hash FROM governance_secretballot WHERE vote_id = %s ORDER BY {position}", [vote.pk]
-        )
+        cursor.execute(sql, [vote.pk])
         return [row[0] for row in cursor.fetchall()]
 
 
