@@ -4,6 +4,7 @@ or by `make catalogues` when the code gained strings (then translating them)."""
 
 from __future__ import annotations
 
+import subprocess
 from functools import cache
 
 import polib
@@ -61,3 +62,14 @@ def test_extraction_finds_marked_strings_of_python_and_templates() -> None:
     assert ("", "Active member") in found  # registry/models.py, gettext_lazy
     # Strings of an app with its own catalogue are not the shared catalogue's.
     assert not any(place.startswith(("practices/", "forum/")) for places in found.values() for place in places)
+
+
+@pytest.mark.parametrize(("catalogue", "lang"), PAIRS, ids=[f"{c.name}-{lang}" for c, lang in PAIRS])
+def test_catalogue_compiles_with_a_valid_header_and_formats(catalogue: Catalogue, lang: str) -> None:
+    """msgfmt's own checks: the header (a plural formula Django can evaluate) and placeholders kept in every
+    translation ("%(city)s" translated as "%(город)s" would break the page at run time)."""
+    path = catalogue.po_path(lang)
+    done = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, f"{path.relative_to(catalogue.root.parent)}:\n{done.stderr}"
+    header = polib.pofile(str(path)).metadata.get("Plural-Forms", "")
+    assert "INTEGER" not in header and "EXPRESSION" not in header, f"{path}: Plural-Forms not filled in: {header}"
