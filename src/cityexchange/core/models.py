@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,9 +17,12 @@ class TimeStamped(models.Model):
 class AuditEntry(models.Model):
     """One state change: who did what to which object, with the fields before and after."""
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # A default, not auto_now_add: the time is part of the row's hash, so it is set before the hash is computed.
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # PROTECT, not SET_NULL: emptying `actor` would change rows of the hash chain after the fact. Accounts that
+    # acted are deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.PROTECT
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     target_type = models.CharField(_("object type"), max_length=80)
@@ -26,6 +30,9 @@ class AuditEntry(models.Model):
     target_repr = models.CharField(_("object"), max_length=300)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # The hash chain (core.audit_chain): the previous row's hash, and this row's over its content and that link.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -35,6 +42,23 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class AuditChainHead(models.Model):
+    """One row: the lock that serialises appends to the audit chain, and the last row's id and hash (so that rows
+    removed from the end are noticed)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True, default="")
+    appends = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.last_hash[:12]}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -1,0 +1,117 @@
+"""The audit log is a hash chain: `cityexchange audit verify` passes on an untouched log and names the first row
+that was changed, removed or inserted behind the application's back (issue 14, finding 9)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import threading
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, connections
+
+from cityexchange.core import audit_chain
+from cityexchange.core.audit import audit
+from cityexchange.core.models import AuditChainHead, AuditEntry
+from tests.registry.factories import UserFactory
+
+
+def _log(n: int) -> list[AuditEntry]:
+    user = UserFactory()
+    return [audit(user, "test.step", user, before={"n": i}, after={"n": i + 1, "é": "ü"}) for i in range(n)]
+
+
+def _verify() -> str:
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    return out.getvalue()
+
+
+def _raw(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_an_untouched_log_verifies_and_each_row_links_to_the_one_before():
+    entries = _log(5)
+    assert entries[0].prev_hash == "" and all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
+    assert f"5 rows, last row {entries[-1].pk}, hash {entries[-1].hash}" in _verify()
+    assert audit_chain.head() == (entries[-1].pk, entries[-1].hash)
+
+
+@pytest.mark.django_db
+def test_a_row_edited_with_raw_sql_is_named():
+    entries = _log(5)
+    _raw("UPDATE core_auditentry SET target_repr = %s WHERE id = %s", ["someone else", entries[2].pk])
+    with pytest.raises(CommandError, match=rf"broken at row {entries[2].pk}: its content no longer matches"):
+        _verify()
+
+
+@pytest.mark.django_db
+def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link():
+    entries = _log(4)
+    row = AuditEntry.objects.get(pk=entries[1].pk)
+    row.after = {"n": 99}
+    new_hash = audit_chain.hash_of(row)
+    _raw("UPDATE core_auditentry SET after = %s, hash = %s WHERE id = %s", ['{"n": 99}', new_hash, row.pk])
+    with pytest.raises(CommandError, match=rf"broken at row {entries[2].pk}: it does not link"):
+        _verify()
+
+
+@pytest.mark.django_db
+def test_a_deleted_row_and_rows_cut_from_the_end_are_found():
+    entries = _log(4)
+    _raw("DELETE FROM core_auditentry WHERE id = %s", [entries[3].pk])
+    with pytest.raises(CommandError, match=rf"broken at row {entries[3].pk}: the rows up to it are missing"):
+        _verify()
+    _raw("DELETE FROM core_auditentry WHERE id = %s", [entries[1].pk])
+    with pytest.raises(CommandError, match=rf"broken at row {entries[2].pk}: it does not link"):
+        _verify()
+
+
+@pytest.mark.django_db
+def test_a_row_inserted_behind_the_applications_back_is_named():
+    entries = _log(2)
+    _raw(
+        "INSERT INTO core_auditentry (at, action, target_type, target_id, target_repr, prev_hash, hash) "
+        "VALUES (%s, 'forged', 'x', '1', 'x', '', '')",
+        [entries[-1].at],
+    )
+    forged = AuditEntry.objects.order_by("-id").first()
+    with pytest.raises(CommandError, match=rf"broken at row {forged.pk}: it carries no hash link"):
+        _verify()
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's in-memory test database locks tables without waiting; on a file, transactions begin IMMEDIATE",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_form_one_chain():
+    """Writers in parallel threads (each its own connection and transaction) never link to the same row."""
+    user = UserFactory()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for i in range(10):
+                audit(user, "test.parallel", user, after={"i": i})
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer) for _i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert "40 rows" in _verify()
+    links = list(AuditEntry.objects.values_list("prev_hash", flat=True))
+    assert len(set(links)) == 40
+    assert AuditChainHead.objects.get(pk=1).appends == 40
