@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cityexchange.core.context_processors.site",
             ],
+            # Figures, dates and city names in the reader's locale, in every template without a {% load %}.
+            "builtins": ["cityexchange.core.templatetags.local_format"],
         },
     }
 ]

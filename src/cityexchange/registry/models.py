@@ -94,6 +94,9 @@ class City(TimeStamped):
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     alternate_names = models.JSONField(_("alternate names"), default=list, blank=True)
+    # The name in each UI language that has its own ({"ru": "Казань", "zh": "喀山"}), from CLDR and GeoNames
+    # (registry/city_names.py); pages show it through the `city_name` filter.
+    local_names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country"))
     region_code = models.CharField(_("region"), max_length=20, blank=True)
     population = models.PositiveBigIntegerField(_("population"), default=0, db_index=True)
@@ -111,6 +114,13 @@ class City(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.country_id}"
+
+    @property
+    def label(self) -> str:
+        """The city's name in the active UI language where it has one, else its GeoNames name."""
+        from cityexchange.registry.city_names import name_in
+
+        return name_in(self, get_language() or "en")[0]
 
 
 class CityName(models.Model):

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from cityexchange.core.text import fold
 
+from .city_names import local_names
 from .models import Association, BlocStatus, City, CityName, Country, Language, Sector
 
 DATA = Path(__file__).parent / "data" / "reference.json"
@@ -121,6 +122,7 @@ def city_rows(countries: set[str]) -> list[dict[str, Any]]:
                 "latitude": float(c["latitude"]),
                 "longitude": float(c["longitude"]),
                 "timezone": c.get("timezone") or "",
+                "local_names": local_names(int(c["geonameid"]), c["name"], c.get("timezone") or ""),
             }
         )
     rows.sort(key=lambda r: r["geonames_id"])
@@ -161,7 +163,8 @@ def load_cities(report: LoadReport, countries: set[str], progress: Progress | No
     names: list[CityName] = []
     for gid, pk in ids.items():
         row = by_gid[gid]
-        names.extend(CityName(city_id=pk, key=k) for k in name_keys(row["name"], row["alternate_names"]))
+        alternates = [*row["alternate_names"], *row["local_names"].values()]
+        names.extend(CityName(city_id=pk, key=k) for k in name_keys(row["name"], alternates))
     CityName.objects.bulk_create(names, batch_size=2000)
     report.add("city_name", len(names), 0)
     if progress:

@@ -1,0 +1,71 @@
+"""Template filters for figures, money and dates in the reader's locale and for names of cities in the reader's
+language (see core/locale_format.py and registry/city_names.py). Loaded in every template (settings' builtins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from cityexchange.core import locale_format
+
+register = template.Library()
+
+
+@register.filter
+def number(value: Any, decimals: Any = None) -> str:
+    """`{{ n|number }}`, `{{ x|number:2 }}`: grouped, in the locale's digits; empty for None, unchanged for text."""
+    if value is None or value == "":
+        return ""
+    try:
+        figure = value if isinstance(value, int | float) else float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return locale_format.number(figure, None if decimals is None else int(decimals))
+
+
+@register.filter
+def percent(value: Any, decimals: Any = 0) -> str:
+    """`{{ share|percent:1 }}` for a value in percent points."""
+    if value is None or value == "":
+        return ""
+    return locale_format.percent(float(value), int(decimals))
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    return "" if value is None else locale_format.money(value, currency or "")
+
+
+@register.filter
+def local_date(value: dt.date | dt.datetime | None, length: str = "medium") -> str:
+    return locale_format.date(value, length)
+
+
+@register.filter
+def local_datetime(value: dt.datetime | None, zone: str = "") -> str:
+    """`{{ when|local_datetime:event.timezone }}`: the time in that zone, the zone named."""
+    return locale_format.datetime(value, zone)
+
+
+@register.filter
+def city_name(city: Any) -> SafeString | str:
+    """A city's name in the reader's language where GeoNames or CLDR has one, else its GeoNames name; isolated
+    (`<bdi>`) and marked with its language, so a Latin name in an Arabic page keeps its place."""
+    if city is None:
+        return ""
+    from cityexchange.registry.city_names import name_in
+
+    name, lang = name_in(city, get_language() or "en")
+    return format_html('<bdi lang="{}">{}</bdi>', lang, name)
+
+
+@register.filter
+def content(obj: Any, attribute: str = "language_id") -> SafeString:
+    """The attributes of a block of user content: `<p {{ practice|content }}>` → `lang="pt" dir="auto"`."""
+    code = getattr(obj, attribute, "") or ""
+    return format_html('lang="{}" dir="auto"', code) if code else format_html('dir="auto"')
