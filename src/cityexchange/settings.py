@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "cityexchange.registry",
     "cityexchange.practices",
     "cityexchange.challenges",
+    # Before matching: its demo step indexes the demo's approved translations with the practices.
+    "cityexchange.desk",
     "cityexchange.matching",
     "cityexchange.cooperation",
     "cityexchange.forum",

@@ -16,7 +16,7 @@ admin.site.site_header = "cityexchange · secretariat"
 
 app_pages: list[URLPattern | URLResolver] = []
 # Each later app contributes its pages by shipping urls.py with `app_name`; they mount under /<app>/.
-for name in ("practices", "challenges", "matching", "cooperation", "forum", "insights", "governance"):
+for name in ("practices", "challenges", "desk", "matching", "cooperation", "forum", "insights", "governance"):
     try:
         importlib.import_module(f"cityexchange.{name}.urls")
     except ModuleNotFoundError as exc:

@@ -29,10 +29,11 @@ def practice_id_of(key: str) -> int:
 
 
 def practice_doc(practice: Practice) -> Doc:
-    """Title and searchable text in the original language; human translations of title and summary are appended
-    so a query in their language also finds it lexically (the original stays the primary text)."""
+    """Title and searchable text in the original language; human translations are appended as extra passages
+    (title and summary, and for those approved on the translation desk the whole text with indicator names), so a
+    query in their language also finds it (the original stays the primary text)."""
     lang, text = practice.searchable_text()
-    translations = [f"{t.title}\n{t.summary}" for t in practice.translations.all()]
+    translations = ["\n".join(_translation_parts(t)) for t in practice.translations.all()]
     meta: dict[str, Any] = {
         "sectors": [s.code for s in practice.sectors.all()],
         "country": practice.city.country_id,
@@ -43,6 +44,11 @@ def practice_doc(practice: Practice) -> Doc:
     }
     body = "\n\n".join([text, *translations])
     return Doc(id=practice_key(practice.pk), title=practice.title, text=body, lang=lang, meta=meta)
+
+
+def _translation_parts(t: Any) -> list[str]:
+    parts = [t.title, t.summary, t.problem, t.solution, t.results_text, *(t.indicator_names or [])]
+    return [p for p in parts if p]
 
 
 def city_record(city: City, sectors: frozenset[str] = frozenset()) -> peers.City:

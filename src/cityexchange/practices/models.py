@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -101,6 +102,13 @@ class Practice(TimeStamped):
         """(language code, the practice's text): what search and matching index."""
         return self.language_id, "\n\n".join(str(getattr(self, f)) for f in self.SEARCHABLE_FIELDS if getattr(self, f))
 
+    def source_digest(self) -> str:
+        """A fingerprint of the text a translation renders (searchable fields and indicator names): a translation
+        approved against another fingerprint is out of date."""
+        parts = [str(getattr(self, f) or "") for f in self.SEARCHABLE_FIELDS]
+        parts += [i.name for i in self.indicators.all()]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
     @property
     def sdg_list(self) -> list[int]:
         return sorted(g.goal for g in self.goals.all())
@@ -141,15 +149,31 @@ class Indicator(models.Model):
 
 
 class PracticeTranslation(TimeStamped):
-    """A human translation of the title and summary, kept apart from the original and shown as a translation."""
+    """A human translation, kept apart from the original and shown as a translation. The city's own translations
+    carry title and summary; one approved on the translation desk carries the whole text, the city that
+    translated it and the fingerprint of the original it was made from (see `is_out_of_date`)."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="translations")
     language = models.ForeignKey("registry.Language", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
+    problem = models.TextField(_("problem addressed"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    results_text = models.TextField(_("results"), blank=True)
+    indicator_names = models.JSONField(_("indicator names"), default=list, blank=True)
     translated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    translated_for = models.ForeignKey(
+        "registry.City",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by (city)"),
+    )
+    source_digest = models.CharField(_("fingerprint of the original"), max_length=64, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:
         ordering = ["language_id"]
@@ -159,6 +183,16 @@ class PracticeTranslation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.title} [{self.language_id}]"
+
+    @property
+    def is_full(self) -> bool:
+        """Approved on the desk: the whole text, shown in place of the original to readers of its language."""
+        return self.approved_at is not None
+
+    @property
+    def is_out_of_date(self) -> bool:
+        """The original changed after this translation was approved (title and summary only ones are not tracked)."""
+        return bool(self.source_digest) and self.source_digest != self.practice.source_digest()
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -15,6 +15,8 @@ from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.ratelimit import rate_limit
 from cityexchange.core.views import actor, apply_error, querydict_without
+from cityexchange.desk.languages import content_code
+from cityexchange.desk.selectors import ask_state
 from cityexchange.registry.models import City
 
 from . import selectors, services
@@ -33,6 +35,7 @@ from .importer import export_practices
 from .models import Practice
 from .permissions import can_edit, can_moderate
 from .reading import InvalidDocument
+from .translated import ORIGINAL_PARAM, reading_for
 
 FACETS = ("sector", "country", "maturity", "language", "sdg")
 
@@ -98,11 +101,15 @@ def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
         "city", "city__country", "language"
     )[0]
     editable = can_edit(user, practice) and practice.status != Practice.Status.ARCHIVED
+    code = content_code(request.LANGUAGE_CODE)
+    text = reading_for(practice, code, want_original=ORIGINAL_PARAM in request.GET)
     return render(
         request,
         "practices/detail.html",
         {
             "practice": practice,
+            "text": text,
+            "ask": ask_state(user, practice, code, text.available),
             "can_edit": editable,
             "can_moderate": can_moderate(user),
             "show_contact": user.is_authenticated,

@@ -1,0 +1,75 @@
+"""Page forms of the desk. They shape input only; the services validate it, so the page and the service apply the
+same rules and name the same fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cityexchange.registry.models import City
+
+from .languages import enabled_languages
+
+
+class LanguagesForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages I read and write"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["languages"]
+        field.choices = [(lang.code, lang.native_name) for lang in enabled_languages()]
+
+
+def indicator_field(i: int) -> str:
+    return f"indicator_{i}"
+
+
+class TranslateForm(forms.Form):
+    """The translated text; its fields sit next to the original's on the page. Indicator names are added per
+    indicator of the practice (`indicator_0`, `indicator_1` …)."""
+
+    city = forms.ModelChoiceField(label=_("Translated for"), queryset=City.objects.none(), required=False)
+    title = forms.CharField(label=_("Title"), required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    problem = forms.CharField(
+        label=_("The problem it addressed"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    solution = forms.CharField(label=_("The solution"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
+    results_text = forms.CharField(label=_("Results"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+    def __init__(self, *args: Any, indicators: list[str], cities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        city: Any = self.fields["city"]
+        city.queryset = cities
+        if cities.count() <= 1:
+            city.widget = forms.HiddenInput()
+        for i, _name in enumerate(indicators):
+            self.fields[indicator_field(i)] = forms.CharField(
+                label=_("Indicator %(n)d") % {"n": i + 1}, required=False, max_length=400
+            )
+        self.indicator_count = len(indicators)
+
+    def document(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        doc = {k: data.get(k, "") for k in ("title", "summary", "problem", "solution", "results_text")}
+        doc["indicator_names"] = [data.get(indicator_field(i), "") for i in range(self.indicator_count)]
+        return doc
+
+    @staticmethod
+    def form_field(path: str | None) -> str | None:
+        """A service's error path (`indicator_names[2]`) → the form field that shows it."""
+        if path and path.startswith("indicator_names[") and path.endswith("]"):
+            return indicator_field(int(path[len("indicator_names[") : -1]))
+        return path
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the translator change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

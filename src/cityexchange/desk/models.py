@@ -1,0 +1,125 @@
+"""The translation desk: who reads and writes which languages, what readers ask to have translated, and every
+version of a volunteer's translation with its review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cityexchange.core.models import TimeStamped
+
+
+class LanguageSkill(models.Model):
+    """A language an officer declared they read and write: they hear of requests into it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language_skills", verbose_name=_("user")
+    )
+    language = models.ForeignKey(
+        "registry.Language", on_delete=models.CASCADE, related_name="+", verbose_name=_("language")
+    )
+
+    class Meta:
+        ordering = ["language_id"]
+        verbose_name = _("language skill")
+        verbose_name_plural = _("language skills")
+        constraints = [models.UniqueConstraint(fields=["user", "language"], name="one_skill_per_user_and_language")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language_id}"
+
+
+class TranslationRequest(TimeStamped):
+    """One reader asking for a practice in one language. Open until a translation into it is approved."""
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="translation_requests", verbose_name=_("practice")
+    )
+    language = models.ForeignKey(
+        "registry.Language", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("asked by")
+    )
+    fulfilled_at = models.DateTimeField(_("fulfilled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("translation request")
+        verbose_name_plural = _("translation requests")
+        # One open request per reader, practice and language; once fulfilled, the reader may ask again later
+        # (when the original changes and the translation falls out of date).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "language", "requested_by"],
+                condition=Q(fulfilled_at__isnull=True),
+                name="one_open_request_per_reader",
+            )
+        ]
+        indexes = [models.Index(fields=["language", "fulfilled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} → {self.language_id}"
+
+
+class TranslationVersion(TimeStamped):
+    """One submitted translation of a practice into one language. Never edited after submission: a correction is a
+    new version, and approving one supersedes the previously approved one, which is kept."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for approval")
+        RETURNED = "returned", _("Sent back")
+        APPROVED = "approved", _("Approved")
+        SUPERSEDED = "superseded", _("Replaced by a later version")
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="translation_versions", verbose_name=_("practice")
+    )
+    language = models.ForeignKey(
+        "registry.Language", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translator"),
+    )
+    city = models.ForeignKey(
+        "registry.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("translated by (city)")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    problem = models.TextField(_("problem addressed"))
+    solution = models.TextField(_("solution"))
+    results_text = models.TextField(_("results"), blank=True)
+    indicator_names = models.JSONField(_("indicator names"), default=list, blank=True)
+    source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    note = models.TextField(_("reviewer's note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["practice_id", "language_id", "-number"]
+        verbose_name = _("translation version")
+        verbose_name_plural = _("translation versions")
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "language", "number"], name="unique_translation_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} [{self.language_id}] v{self.number}"

@@ -1,0 +1,164 @@
+"""Pages of the translation desk: the list of wanted translations, the side-by-side translation form, the review
+of a version, and the reader's one-click request on a practice page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cityexchange.core.errors import DomainError, PermissionDenied
+from cityexchange.core.views import actor, apply_error, safe_next
+from cityexchange.practices.models import Practice
+from cityexchange.practices.selectors import get_practice_for
+from cityexchange.registry.models import Language
+
+from . import selectors, services
+from .forms import LanguagesForm, ReturnForm, TranslateForm
+from .models import TranslationVersion
+from .permissions import can_approve, can_translate
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    user = actor(request)
+    codes, chosen = selectors.desk_languages(user, request.GET.get("language", ""))
+    return render(
+        request,
+        "desk/desk.html",
+        {
+            "columns": selectors.wanted(codes),
+            "chosen": chosen,
+            "declared": selectors.declared_languages(user),
+            "filter_languages": Language.objects.filter(code__in=selectors.enabled_codes()).order_by("code"),
+            "languages_form": LanguagesForm(initial={"languages": selectors.declared_languages(user)}),
+            "awaiting": selectors.awaiting_review(user),
+            "mine": selectors.my_versions(user),
+            "can_translate": can_translate(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def languages(request: HttpRequest) -> HttpResponse:
+    services.languages_set(actor=actor(request), languages=request.POST.getlist("languages"))
+    messages.success(request, _("Your languages were saved."))
+    return redirect(safe_next(request, reverse("desk:home")))
+
+
+@login_required
+@require_POST
+def ask(request: HttpRequest, practice_id: int) -> HttpResponse:
+    user = actor(request)
+    practice = get_practice_for(user, practice_id)
+    try:
+        services.translation_request(actor=user, practice=practice, language=request.POST.get("language", ""))
+        messages.success(request, _("Your request is on the translation desk; you will get an e-mail when it is done."))
+    except DomainError as exc:
+        if isinstance(exc, PermissionDenied):
+            raise
+        messages.error(request, exc.message)
+    return redirect("practices:detail", practice_id=practice.pk)
+
+
+def _initial(practice: Practice, language: str, cities: Any) -> dict[str, Any]:
+    """The latest version (any status) when there is one, so a correction starts from it."""
+    latest = selectors.history(practice, language).first()
+    initial: dict[str, Any] = {"city": cities.first()}
+    if latest is not None:
+        initial.update({k: getattr(latest, k) for k in ("title", "summary", "problem", "solution", "results_text")})
+        for i, name in enumerate(latest.indicator_names):
+            initial[f"indicator_{i}"] = name
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def translate(request: HttpRequest, practice_id: int, language: str) -> HttpResponse:
+    user = actor(request)
+    practice = get_practice_for(user, practice_id)
+    if not can_translate(user):
+        raise PermissionDenied(_("Only officers of a member city can translate on the desk."))
+    code = services.target_language(practice, language)
+    indicators = list(practice.indicators.all())
+    cities = selectors.translator_cities(user)
+    data = request.POST if request.method == "POST" else None
+    form = TranslateForm(
+        data, initial=_initial(practice, code, cities), indicators=[i.name for i in indicators], cities=cities
+    )
+    if data is not None and form.is_valid():
+        try:
+            version = services.translation_submit(
+                actor=user, practice=practice, language=code, data=form.document(), city=form.cleaned_data["city"]
+            )
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            exc.field = TranslateForm.form_field(exc.field)
+            apply_error(request, form, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you: the translation waits for the approval of %(city)s.") % {"city": practice.city.name},
+            )
+            return redirect("desk:review", version_id=version.pk)
+    return render(
+        request,
+        "desk/translate.html",
+        {
+            "practice": practice,
+            "language": Language.objects.get(code=code),
+            "form": form,
+            "rows": [(i, form[f"indicator_{n}"]) for n, i in enumerate(indicators)],
+            "history": selectors.history(practice, code),
+        },
+        status=422 if data is not None else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, version_id: int) -> HttpResponse:
+    user = actor(request)
+    version = selectors.get_version_for(user, version_id)
+    practice = version.practice
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "approve":
+                services.translation_approve(actor=user, version=version)
+                messages.success(request, _("The translation is approved; readers see it now."))
+            else:
+                form.is_valid()
+                services.translation_return(actor=user, version=version, note=request.POST.get("note", ""))
+                messages.success(request, _("The translation was sent back to its translator."))
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise
+            apply_error(request, form, exc)
+        else:
+            return redirect("desk:review", version_id=version.pk)
+    version = selectors.get_version_for(user, version_id)
+    indicators = list(practice.indicators.all())
+    names = version.indicator_names + [""] * (len(indicators) - len(version.indicator_names))
+    return render(
+        request,
+        "desk/review.html",
+        {
+            "version": version,
+            "practice": practice,
+            "rows": list(zip(indicators, names, strict=False)),
+            "can_review": can_approve(user, practice) and version.status == TranslationVersion.Status.SUBMITTED,
+            "original_changed": version.source_digest != practice.source_digest(),
+            "form": form,
+            "history": selectors.history(practice, version.language_id),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
