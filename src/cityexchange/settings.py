@@ -158,7 +158,12 @@ TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 SUGGESTIONS_REFRESH_INTERVAL = float(os.environ.get("SUGGESTIONS_REFRESH_INTERVAL", "60"))
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend behind the sign-in throttle (accounts.throttle): failed passwords counted per account and per address.
+AUTHENTICATION_BACKENDS = ["cityexchange.accounts.backends.ThrottledModelBackend"]
+LOGIN_THROTTLE_ENABLED = env_bool("LOGIN_THROTTLE_ENABLED", True)
+# That many failed passwords within the window lock the account (or the client address) for the window.
+LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10/15m")
+LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50/15m")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:home"
 LOGOUT_REDIRECT_URL = "registry:home"
@@ -270,5 +275,9 @@ RATE_LIMITS = {
         "export": ("20/m", "20/m"),
         "report": ("10/h", "10/h"),
         "schedule": ("10/h", "10/h"),
+        # Account creation and password reset requests per client address; new API tokens per account.
+        "signup": ("off", "10/h"),
+        "password_reset": ("off", "10/h"),
+        "token": ("10/h", "20/h"),
     }.items()
 }

@@ -34,9 +34,11 @@ def sign_up(client, captured, url: str = "/en/accounts/signup/", data: dict | No
 
 def test_unverified_sign_up_cannot_act_until_confirmed(client, reference, django_capture_on_commit_callbacks):
     response = sign_up(client, django_capture_on_commit_callbacks, "/ru/accounts/signup/")
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/ru/accounts/login/"
     user = User.objects.get(email="ana@example.org")
     assert not user.email_verified
+    # Sign-up does not sign in (a known address must get the same answer); the new account signs in itself.
+    assert client.login(username="ana@example.org", password=SIGNUP["password"])
 
     # It may look around, and is told why it cannot act.
     page = client.get("/ru/")
@@ -118,6 +120,7 @@ def test_link_for_a_changed_address_is_refused(db):
 
 def test_resend_is_allowed_before_confirmation_and_limited(client, db, django_capture_on_commit_callbacks):
     sign_up(client, django_capture_on_commit_callbacks)
+    assert client.login(username="ana@example.org", password=SIGNUP["password"])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/en/accounts/verify/").status_code == 302
         client.post("/en/accounts/verify/")

@@ -110,6 +110,7 @@ def test_signup_and_tokens_page(client, db):
         "/en/accounts/signup/", {"display_name": "Ana", "email": "ana@example.org", "password": "a long password 1"}
     )
     assert r.status_code == 302
+    assert client.login(username="ana@example.org", password="a long password 1")  # sign-up does not sign in
     assert client.post("/en/accounts/tokens/", {"name": "my script"}).status_code == 403  # address not confirmed
     user = UserFactory._meta.model.objects.get(email="ana@example.org")
     assert client.get(f"/en/accounts/verify/{email_verification_token(user)}/").status_code == 302

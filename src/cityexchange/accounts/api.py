@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from cityexchange.core.api_support import AUTH_REQUIRED, ErrorOut
+from cityexchange.core.api_support import AUTH_REQUIRED, RATE_LIMITED, ErrorOut
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City
 
@@ -86,7 +87,8 @@ def tokens(request: HttpRequest) -> Any:
     return ApiToken.objects.filter(user=actor(request))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS})
+@router.post("/tokens", response={201: TokenCreatedOut, **ERRORS, **RATE_LIMITED})
+@api_rate_limit("token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     token, plain = services.api_token_create(actor=actor(request), name=payload.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": plain})

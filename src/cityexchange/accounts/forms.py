@@ -15,8 +15,19 @@ class LoginForm(AuthenticationForm):
         label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    locked_for: int | None = None  # seconds the sign-in stays blocked, when the throttle refused it
+
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        from .throttle import lockout_message, throttle
+
+        wait = throttle.wait(self.cleaned_data.get("username"), self.request)
+        if wait is not None:
+            self.locked_for = wait
+            raise forms.ValidationError(lockout_message(wait), code="locked")
+        return super().clean()
 
 
 class SignupForm(forms.Form):

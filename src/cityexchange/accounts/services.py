@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -60,6 +61,36 @@ def user_register(
     if not invited:
         _send_verification_after_commit(user)
     return user
+
+
+@transaction.atomic
+def user_sign_up(
+    *, email: str, password: str, display_name: str = "", language: str = "", invitation_token: str = ""
+) -> User | None:
+    """Sign-up, answered the same whether or not the address already has an account (the page must not reveal who
+    has one). A new address gets its account (None is never returned for it); a known one gets no account and None,
+    and its owner an e-mail saying someone tried to sign up with it. The password is validated and hashed on both
+    paths, so the answer takes about the same time."""
+    email = _clean_email(email)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return user_register(
+            email=email,
+            password=password,
+            display_name=display_name,
+            language=language,
+            invitation_token=invitation_token,
+        )
+    try:
+        validate_password(password, User(username=email, email=email, display_name=display_name.strip()))
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    make_password(password)  # the hashing a new account costs
+    from .tasks import send_account_exists_notice
+
+    owner_id = existing.pk
+    transaction.on_commit(lambda: send_account_exists_notice.enqueue(user_id=owner_id))
+    return None
 
 
 def _open_invitation_for(token: str, email: str) -> bool:

@@ -72,3 +72,29 @@ def send_password_reset(user_id: int) -> int:
         subject = "".join(render_to_string("accounts/email/password_reset_subject.txt", context).splitlines())
         body = render_to_string("accounts/email/password_reset.txt", context)
     return send_mail(subject, body, None, [user.email], fail_silently=True)
+
+
+@task()
+def send_account_exists_notice(user_id: int) -> int:
+    """Someone signed up with an address that already has an account: its owner is told (the sign-up page said
+    nothing). Returns the number of e-mails sent."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return 0
+    with translation.override(user_language(user)):
+        values = {
+            "name": user,
+            "login": settings.SITE_URL + reverse("accounts:login"),
+            "reset": settings.SITE_URL + reverse("accounts:password_reset"),
+        }
+        subject = _("Someone tried to create an account with your address")
+        body = (
+            _(
+                "Hello %(name)s,\n\nSomeone tried to create a new account on the cities' exchange platform with "
+                "this e-mail address, which already has an account. No new account was created.\n\n"
+                "If it was you, sign in here: %(login)s\nIf you forgot your password, choose a new one here: "
+                "%(reset)s\n\nIf it was not you, you can ignore this message; your account is unchanged."
+            )
+            % values
+        )
+    return send_mail(subject, body, None, [user.email], fail_silently=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
+from cityexchange.core.ratelimit import RateLimited, enforce, too_many_requests_page
 from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.selectors import get_city
 
@@ -37,13 +38,25 @@ class Login(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if getattr(form, "locked_for", None):  # the throttle: 429 with the time to wait
+            response.status_code = 429
+            response["Retry-After"] = str(form.locked_for)
+        return response
+
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST":
+        try:
+            enforce(request, "signup")
+        except RateLimited as exc:
+            return too_many_requests_page(request, exc)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_register(
+            user = services.user_sign_up(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
@@ -53,20 +66,24 @@ def signup(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_error(request, form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if user.email_verified:
-                messages.success(request, _("Welcome! Your account is ready."))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Welcome! We sent a link to %(email)s: open it to confirm your address. Until then you can "
-                        "look around but not make changes."
-                    )
-                    % {"email": user.email},
-                )
             next_url = request.GET.get("next", "")
-            return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "registry:home")
+            if user is not None and user.email_verified:
+                # Signed up from an invitation to this very address: the address is proven, the account ready.
+                login(request, user, backend="cityexchange.accounts.backends.ThrottledModelBackend")
+                messages.success(request, _("Welcome! Your account is ready."))
+                safe = next_url.startswith("/") and not next_url.startswith("//")
+                return redirect(next_url if safe else "registry:home")
+            # The same answer for a new address and a known one (whose owner gets an e-mail instead): nobody
+            # learns from this page whether an address has an account.
+            messages.success(
+                request,
+                _(
+                    "Thank you. We sent a message to %(email)s: open the link in it to confirm your address, then "
+                    "sign in."
+                )
+                % {"email": form.cleaned_data["email"].strip().lower()},
+            )
+            return redirect("accounts:login")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -104,9 +121,18 @@ def verify_resend(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordReset(auth_views.PasswordResetView):
+    """Answers the same for known and unknown addresses (the form queues the e-mail); limited per client address."""
+
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            enforce(request, "password_reset")
+        except RateLimited as exc:
+            return too_many_requests_page(request, exc)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDone(auth_views.PasswordResetDoneView):
