@@ -124,3 +124,12 @@ def datetime(value: dt.datetime | None, zone: str = "", length: str = "medium", 
     day = babel_dates.format_date(local.date(), length, locale=locale)
     time = babel_dates.format_time(local.time(), "short", locale=locale)
     return native_digits(f"{day} {time}", locale) + f" ({time_zone_name(key, lang)})"
+
+
+def time(value: dt.datetime | None, lang: str | None = None) -> str:
+    """Hours and minutes (24-hour) in the active time zone, in the locale's digits."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    locale = _locale(lang)
+    return native_digits(f"{local:%H:%M}", locale)

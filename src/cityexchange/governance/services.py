@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cityexchange.accounts.permissions import is_officer, is_secretariat
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, DomainError, InvalidInput, InvalidTransition, PermissionDenied, require
+from cityexchange.core.translated_names import clean_names
 from cityexchange.core.validation import clean_text
 from cityexchange.registry import services as registry_services
 from cityexchange.registry.models import City, Language, Membership, MembershipApplication, Sector
@@ -772,3 +773,16 @@ def group_document_add(
     )
     audit(actor, "group.document_add", document, after={"group": group.pk, "title": title, "url": url})
     return document
+
+
+@transaction.atomic
+def names_set(*, actor: Any, target: Body | WorkingGroup, names: dict[str, str]) -> Body | WorkingGroup:
+    """The secretariat enters a body's or a working group's name in the UI languages; readers see the one in
+    their language (English is the object's own name)."""
+    require(is_secretariat(actor), _("Only the secretariat can name the association's bodies and groups."))
+    before = dict(target.names)
+    target.names = clean_names(names)
+    target.save(update_fields=["names", "updated_at"])
+    kind = "body" if isinstance(target, Body) else "group"
+    audit(actor, f"{kind}.names", target, before={"names": before}, after={"names": target.names})
+    return target

@@ -12,7 +12,11 @@ from cityexchange.registry.models import Country, Language, Sector
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search in any language"), max_length=300, required=False)
     sector = forms.ModelChoiceField(Sector.objects.all(), label=_("Sector"), required=False, to_field_name="code")
-    country = forms.ModelChoiceField(Country.objects.all(), label=_("Country"), required=False)
+    # Countries of member cities only (practices come from members): a list the reader can use, and none of the
+    # dissolved countries GeoNames still carries, which CLDR no longer names in any language.
+    country = forms.ModelChoiceField(
+        Country.objects.filter(cities__membership__isnull=False).distinct(), label=_("Country"), required=False
+    )
     maturity = forms.ChoiceField(label=_("Maturity"), required=False, choices=[("", "—"), *Practice.Maturity.choices])
     sdg = forms.TypedChoiceField(
         label=_("SDG"),

@@ -69,3 +69,21 @@ def content(obj: Any, attribute: str = "language_id") -> SafeString:
     """The attributes of a block of user content: `<p {{ practice|content }}>` → `lang="pt" dir="auto"`."""
     code = getattr(obj, attribute, "") or ""
     return format_html('lang="{}" dir="auto"', code) if code else format_html('dir="auto"')
+
+
+@register.filter
+def local_time(value: dt.datetime | None) -> str:
+    """`{{ when|local_time }}`: hours and minutes in the active zone (inside `{% timezone %}`, the event's)."""
+    return locale_format.time(value)
+
+
+@register.filter
+def isolate(value: Any, lang: str = "") -> SafeString | str:
+    """A piece of user content inside interface text: `{{ vote.title|isolate }}`, `{{ p.title|isolate:p.language_id }}`
+    → `<bdi lang="pt" dir="auto">…</bdi>`, so Russian in an Arabic page keeps its punctuation and numbers in place
+    and a browser's page translation knows its language."""
+    if value is None or value == "":
+        return ""
+    if lang:
+        return format_html('<bdi lang="{}" dir="auto">{}</bdi>', lang, value)
+    return format_html('<bdi dir="auto">{}</bdi>', value)
