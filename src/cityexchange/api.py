@@ -69,7 +69,7 @@ api.add_router("/", registry_router)
 api.add_router("/accounts/", accounts_router)
 
 # Routers of the later apps register here, one line each.
-for _module in ("practices", "challenges", "matching", "cooperation", "forum", "insights", "governance"):
+for _module in ("practices", "challenges", "desk", "matching", "cooperation", "forum", "insights", "governance"):
     try:
         _app_api = importlib.import_module(f"cityexchange.{_module}.api")
     except ModuleNotFoundError as _exc:

@@ -1,0 +1,116 @@
+"""The translation desk over HTTP: the same selectors and services as the pages, so the same rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from cityexchange.core.api_support import AUTH_REQUIRED, ErrorOut
+from cityexchange.core.errors import InvalidInput
+from cityexchange.core.views import actor
+from cityexchange.practices.selectors import get_practice_for
+from cityexchange.registry.models import City
+
+from . import selectors, services
+from .models import TranslationRequest, TranslationVersion
+from .schemas import LanguagesIn, LanguagesOut, RequestIn, RequestOut, ReturnIn, TranslationIn, VersionOut, WantedOut
+
+router = Router(tags=["translation desk"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def version_out(v: TranslationVersion) -> dict[str, Any]:
+    return {
+        "id": v.pk,
+        "practice_id": v.practice_id,
+        "language": v.language_id,
+        "number": v.number,
+        "status": v.status,
+        "city": v.city.name,
+        **{k: getattr(v, k) for k in ("title", "summary", "problem", "solution", "results_text", "indicator_names")},
+        "note": v.note,
+        "created_at": v.created_at,
+        "reviewed_at": v.reviewed_at,
+    }
+
+
+@router.get("/languages", response={200: LanguagesOut, **ERRORS}, auth=AUTH_REQUIRED, summary="My languages")
+def languages_get(request: HttpRequest) -> Any:
+    return {"languages": selectors.declared_languages(actor(request))}
+
+
+@router.put("/languages", response={200: LanguagesOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Declare my languages")
+def languages_put(request: HttpRequest, payload: LanguagesIn) -> Any:
+    return {"languages": services.languages_set(actor=actor(request), languages=payload.languages)}
+
+
+@router.get("/wanted", response={200: list[WantedOut], **ERRORS}, auth=AUTH_REQUIRED, summary="Wanted translations")
+def wanted(request: HttpRequest, language: str = "") -> Any:
+    """Open requests, most-wanted first: of one language, `all`, or by default the languages you declared."""
+    codes, _chosen = selectors.desk_languages(actor(request), language)
+    return [
+        {
+            "practice_id": item.practice.pk,
+            "title": item.practice.title,
+            "city": item.practice.city.name,
+            "original_language": item.practice.language_id,
+            "language": item.language,
+            "readers": item.readers,
+            "waiting_version_id": item.waiting.pk if item.waiting else None,
+            "out_of_date": item.out_of_date,
+        }
+        for column in selectors.wanted(codes)
+        for item in column.items
+    ]
+
+
+@router.post("/requests", response={201: RequestOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Ask for a translation")
+def ask(request: HttpRequest, payload: RequestIn) -> Any:
+    practice = get_practice_for(actor(request), payload.practice_id)
+    made = services.translation_request(actor=actor(request), practice=practice, language=payload.language)
+    readers = TranslationRequest.objects.filter(
+        practice=practice, language_id=made.language_id, fulfilled_at__isnull=True
+    ).count()
+    return Status(201, {"practice_id": practice.pk, "language": made.language_id, "readers": readers})
+
+
+@router.post("/translations", response={201: VersionOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Submit a translation")
+def submit(request: HttpRequest, payload: TranslationIn) -> Any:
+    """A new version of the translation into `language`; it waits for the approval of the practice's city."""
+    user = actor(request)
+    practice = get_practice_for(user, payload.practice_id)
+    city = None
+    if payload.city_id is not None:
+        city = City.objects.filter(pk=payload.city_id).first() if 0 < payload.city_id <= selectors.MAX_ID else None
+        if city is None:
+            raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
+    data = payload.dict(exclude={"practice_id", "language", "city_id"})
+    version = services.translation_submit(
+        actor=user, practice=practice, language=payload.language, data=data, city=city
+    )
+    return Status(201, version_out(version))
+
+
+@router.get("/translations/{version_id}", response={200: VersionOut, **ERRORS}, auth=AUTH_REQUIRED)
+def version_get(request: HttpRequest, version_id: int) -> Any:
+    """A version, for its translator, the practice's city and the secretariat."""
+    return version_out(selectors.get_version_for(actor(request), version_id))
+
+
+@router.post("/translations/{version_id}/approve", response={200: VersionOut, **ERRORS}, auth=AUTH_REQUIRED)
+def approve(request: HttpRequest, version_id: int) -> Any:
+    """The practice's city (or the secretariat) approves: readers of that language see it from now on."""
+    version = selectors.get_version_for(actor(request), version_id)
+    services.translation_approve(actor=actor(request), version=version)
+    return version_out(selectors.get_version_for(actor(request), version_id))
+
+
+@router.post("/translations/{version_id}/return", response={200: VersionOut, **ERRORS}, auth=AUTH_REQUIRED)
+def send_back(request: HttpRequest, version_id: int, payload: ReturnIn) -> Any:
+    """Send a waiting version back to its translator with a note."""
+    version = selectors.get_version_for(actor(request), version_id)
+    services.translation_return(actor=actor(request), version=version, note=payload.note)
+    return version_out(selectors.get_version_for(actor(request), version_id))
