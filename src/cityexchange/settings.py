@@ -112,6 +112,13 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Form bodies (text fields, not files). Up to this size a page form is read and comes back with everything
+# typed and a message on the too-long field; a larger body is refused with a page that says what happened (413,
+# templates/413.html). URL-encoding triples every byte of non-Latin text, so a pasted 5 MB text (the case that
+# used to end on Django's bare 400 at its 2.5 MB default) is up to 15 MB on the wire; 24 MB leaves room for the
+# rest of the form and stays under UPLOAD_MAX_REQUEST_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(24 * 1024 * 1024)))
+
 
 # --- Cache and sessions: Redis when REDIS_URL is set, local memory otherwise.
 def redis_cache(url: str) -> dict[str, object]:

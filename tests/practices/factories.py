@@ -18,7 +18,7 @@ DOC: dict[str, Any] = {
     "solution": "Мобильное приложение и *единый* контакт-центр.",
     "results_text": "Время ожидания сократилось.",
     "indicators": [{"name": "Услуги онлайн", "baseline": 12.0, "achieved": 30.0, "unit": "%", "year": 2023}],
-    "cost_band": "100k-1m",
+    "cost_band": "over-10m",
     "currency": "RUB",
     "cost_amount": 25_000_000,
     "period_start": 2019,

@@ -5,29 +5,46 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.forms import KeepsWork
 from cityexchange.registry.models import City, Language, Sector
 
+from .document import MAX_TEXT
 from .models import Challenge
 
+# The short constraints (budget, timeframe), as challenges/document.py limits them.
+MAX_SHORT = 2_000
 
-class ChallengeForm(forms.Form):
+
+class ChallengeForm(KeepsWork):
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False)
     language = forms.ModelChoiceField(
         label=_("Language it is written in"), queryset=Language.objects.all(), to_field_name="code"
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("What the city needs"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Markdown.")
+        label=_("What the city needs"),
+        widget=forms.Textarea(attrs={"rows": 6, "data-markdown": "1"}),
+        max_length=MAX_TEXT,
+        help_text=_("Markdown; lines typed one under the other stay that way."),
     )
     desired_outcome = forms.CharField(
-        label=_("Desired outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Desired outcome"),
+        widget=forms.Textarea(attrs={"rows": 3, "data-markdown": "1"}),
+        max_length=MAX_TEXT,
+        required=False,
     )
     sectors = forms.ModelMultipleChoiceField(
         label=_("Sectors"), queryset=Sector.objects.all(), to_field_name="code", widget=forms.CheckboxSelectMultiple
     )
-    budget = forms.CharField(label=_("Budget"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    timeframe = forms.CharField(label=_("Timeframe"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    conditions = forms.CharField(label=_("City conditions"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    budget = forms.CharField(
+        label=_("Budget"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_SHORT, required=False
+    )
+    timeframe = forms.CharField(
+        label=_("Timeframe"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_SHORT, required=False
+    )
+    conditions = forms.CharField(
+        label=_("City conditions"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT, required=False
+    )
     is_public = forms.BooleanField(
         label=_("Public"), required=False, help_text=_("Visible to everyone, not only to member cities.")
     )

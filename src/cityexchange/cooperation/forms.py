@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.forms import KeepsWork
 from cityexchange.practices.models import Indicator
 from cityexchange.registry.models import City, Sector
 
@@ -40,7 +41,7 @@ def _documents_field() -> MultipleFileField:
     )
 
 
-class ContactRequestForm(forms.Form):
+class ContactRequestForm(KeepsWork):
     message = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -57,13 +58,13 @@ class ContactRequestForm(forms.Form):
             field.widget = forms.HiddenInput()
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(KeepsWork):
     answer = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, required=False
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(KeepsWork):
     note = forms.CharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -81,7 +82,7 @@ class NoteForm(forms.Form):
     documents = _documents_field()
 
 
-class MoveForm(forms.Form):
+class MoveForm(KeepsWork):
     """The evidence for one target stage; the fields shown depend on the stage."""
 
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput, required=False)

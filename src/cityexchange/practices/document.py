@@ -13,8 +13,10 @@ from typing import Any
 import pycountry
 from django.utils.translation import gettext as _
 
+from cityexchange.core import locale_format
 from cityexchange.registry.models import Language, Sector
 
+from .cost import band_fits, band_for
 from .models import CLIMATES, SDG_GOALS, Practice
 from .reading import FieldError, Reader, check_url
 
@@ -157,6 +159,27 @@ def parse_practice(raw: Any, vocabulary: Vocabulary | None = None) -> tuple[Prac
     max_pop = r.integer("transfer_conditions.max_population", low=0, high=10**11)
     if min_pop is not None and max_pop is not None and max_pop < min_pop:
         r.error("transfer_conditions.max_population", _("The largest city size is below the smallest."))
+    cost_amount = r.integer("cost_amount", low=0, high=10**14)
+    # A band may be left out when the cost is given: it is then taken from the cost (see practices/cost.py).
+    cost_band = r.choice("cost_band", Practice.CostBand.values, required=cost_amount is None)
+    currency = _currency(r)
+    if cost_amount is not None and cost_band and not band_fits(cost_band, cost_amount):
+        r.error(
+            "cost_band",
+            _(
+                "The cost band “%(band)s” does not fit the cost, %(amount)s %(currency)s, which is “%(fits)s”. "
+                "The band is in the practice's own currency: correct the band or the cost, or leave the band empty "
+                "to take it from the cost."
+            )
+            % {
+                "band": Practice.CostBand(cost_band).label,
+                "amount": locale_format.number(cost_amount),
+                "currency": currency,
+                "fits": Practice.CostBand(band_for(cost_amount)).label,
+            },
+        )
+    elif cost_amount is not None and not cost_band:
+        cost_band = band_for(cost_amount)
     data = PracticeInput(
         language=language,
         title=r.text("title", required=True, max_len=200),
@@ -165,9 +188,9 @@ def parse_practice(raw: Any, vocabulary: Vocabulary | None = None) -> tuple[Prac
         solution=r.text("solution", required=True, max_len=MAX_LONG_TEXT),
         results_text=r.text("results_text", max_len=MAX_LONG_TEXT),
         indicators=_indicators(r),
-        cost_band=r.choice("cost_band", Practice.CostBand.values),
-        currency=_currency(r),
-        cost_amount=r.integer("cost_amount", low=0, high=10**14),
+        cost_band=cost_band,
+        currency=currency,
+        cost_amount=cost_amount,
         period_start=period_start,
         period_end=period_end,
         maturity=r.choice("maturity", Practice.Maturity.values),
@@ -397,7 +420,6 @@ def json_schema(sector_codes: Iterable[str] = (), language_codes: Iterable[str] 
             "summary",
             "problem",
             "solution",
-            "cost_band",
             "maturity",
             "sectors",
         ],
@@ -432,7 +454,11 @@ def json_schema(sector_codes: Iterable[str] = (), language_codes: Iterable[str] 
                     "additionalProperties": False,
                 },
             },
-            "cost_band": {"enum": Practice.CostBand.values},
+            "cost_band": {
+                "enum": Practice.CostBand.values,
+                "description": "In the practice's own currency; must contain cost_amount when both are given. "
+                "Required unless cost_amount is given, from which it is then derived.",
+            },
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code."},
             "cost_amount": nullable_int,
             "period_start": year,

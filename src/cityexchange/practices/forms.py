@@ -9,9 +9,10 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.forms import KeepsWork
 from cityexchange.registry.models import City, Language, Sector
 
-from .document import YEAR_MAX, YEAR_MIN
+from .document import MAX_LONG_TEXT, MAX_SUMMARY, YEAR_MAX, YEAR_MIN
 from .models import CLIMATES, SDG_GOALS, Practice
 from .reading import FieldError
 
@@ -32,25 +33,43 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-class PracticeForm(forms.Form):
+class PracticeForm(KeepsWork):
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none(), required=False)
     language = forms.ModelChoiceField(
         label=_("Language it is written in"), queryset=Language.objects.all(), to_field_name="code"
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2_000, help_text=_("Plain text.")
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_SUMMARY,
+        help_text=_("Plain text."),
     )
     problem = forms.CharField(
-        label=_("The problem it addressed"), widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Markdown.")
+        label=_("The problem it addressed"),
+        widget=forms.Textarea(attrs={"rows": 6, "data-markdown": "1"}),
+        max_length=MAX_LONG_TEXT,
+        help_text=_("Markdown; lines typed one under the other stay that way."),
     )
     solution = forms.CharField(
-        label=_("The solution"), widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Markdown.")
+        label=_("The solution"),
+        widget=forms.Textarea(attrs={"rows": 8, "data-markdown": "1"}),
+        max_length=MAX_LONG_TEXT,
+        help_text=_("Markdown; lines typed one under the other stay that way."),
     )
     results_text = forms.CharField(
-        label=_("Results"), widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text=_("Markdown.")
+        label=_("Results"),
+        widget=forms.Textarea(attrs={"rows": 4, "data-markdown": "1"}),
+        max_length=MAX_LONG_TEXT,
+        required=False,
+        help_text=_("Markdown; lines typed one under the other stay that way."),
     )
-    cost_band = forms.ChoiceField(label=_("Cost band"), choices=Practice.CostBand.choices)
+    cost_band = forms.ChoiceField(
+        label=_("Cost band"),
+        choices=[("", _("From the cost (enter it below)")), *Practice.CostBand.choices],
+        required=False,
+        help_text=_("In the practice's currency, like the cost; it must contain the cost when both are given."),
+    )
     currency = forms.CharField(
         label=_("Currency"), max_length=3, initial="USD", help_text=_("ISO code, e.g. USD, RUB.")
     )
@@ -73,13 +92,13 @@ class PracticeForm(forms.Form):
         label=_("Climates it works in"), choices=CLIMATES, required=False, widget=forms.CheckboxSelectMultiple
     )
     budget_note = forms.CharField(
-        label=_("Budget conditions"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2_000
+        label=_("Budget conditions"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_SUMMARY
     )
     prerequisites = forms.CharField(
         label=_("Legal or governance prerequisites"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
-        max_length=2_000,
+        max_length=MAX_SUMMARY,
     )
     partners = forms.CharField(
         label=_("Partner organisations"),

@@ -1,7 +1,14 @@
 """Markdown to safe HTML: rendered by `markdown`, then cleaned by `nh3` (an allow-list), so no script, style,
-event handler or javascript: link survives whatever an author writes."""
+event handler or javascript: link survives whatever an author writes.
+
+Line breaks are kept as typed: people write a list on new lines under a sentence ("Measures:" then "- a", "- b")
+and lines of an address or a short enumeration one under the other. Strict Markdown would run them together into
+one paragraph, so a single newline becomes a line break (`nl2br`) and a list that starts right under a line of
+text starts a list all the same (`_open_lists`)."""
 
 from __future__ import annotations
+
+import re
 
 import markdown as md
 import nh3
@@ -12,9 +19,29 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
+# "- item", "* item", "+ item", "1. item", "1) item" at the start of a line (up to three spaces in, as Markdown).
+LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def _open_lists(text: str) -> str:
+    """A blank line before a list item that directly follows a line of ordinary text (outside code fences), which
+    is what Markdown needs to see a list there."""
+    out: list[str] = []
+    in_fence = False
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and LIST_ITEM.match(line) and out:
+            previous = out[-1]
+            if previous.strip() and not LIST_ITEM.match(previous) and not previous[:1].isspace():
+                out.append("")
+        out.append(line)
+    return "\n".join(out)
+
 
 def render_markdown(text: str) -> str:
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    html = md.markdown(_open_lists(text or ""), extensions=["tables", "sane_lists", "nl2br"], output_format="html")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

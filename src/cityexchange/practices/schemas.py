@@ -38,7 +38,11 @@ class PracticeIn(Schema):
     solution: str = Field("", description="Markdown.")
     results_text: str = Field("", description="Markdown.")
     indicators: list[IndicatorIO] = Field(default_factory=list)
-    cost_band: str = Field("", description="under-100k, 100k-1m, 1m-10m or over-10m")
+    cost_band: str = Field(
+        "",
+        description="under-100k, 100k-1m, 1m-10m or over-10m, in the practice's currency; must contain cost_amount. "
+        "Empty: derived from cost_amount.",
+    )
     currency: str = "USD"
     cost_amount: int | None = None
     period_start: int | None = None
@@ -101,7 +105,9 @@ class PracticeOut(PracticeBrief):
     period_end: int | None
     transfer_conditions: TransferConditionsIO
     partners: list[str]
-    contact: ContactIO | None = Field(None, description="Only for signed-in users.")
+    contact: ContactIO | None = Field(
+        None, description="The contact person: only for officers of member cities and the secretariat, null otherwise."
+    )
     links: list[str]
     translations: list[TranslationOut]
     attachments: list[AttachmentOut]

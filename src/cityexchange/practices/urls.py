@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "practices"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("my-city/", views.my_city, name="my_city"),
     path("review/", views.queue, name="queue"),
+    path("preview/", preview.preview, name="preview"),
     path("<int:practice_id>/", views.detail, name="detail"),
     path("<int:practice_id>/edit/", views.edit, name="edit"),
     path("<int:practice_id>/workflow/", views.transition, name="transition"),

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.forms import KeepsWork
+
 from .models import City, Sector
 from .selectors import POPULATION_BANDS, country_choices
 
@@ -34,7 +36,7 @@ class DirectoryForm(forms.Form):
         country.choices = [("", _("All countries")), *country_choices()]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(KeepsWork):
     city = forms.ModelChoiceField(
         label=_("City"),
         queryset=City.objects.all(),
@@ -57,7 +59,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000)
 
 
-class CityProfileForm(forms.Form):
+class CityProfileForm(KeepsWork):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     about = forms.CharField(
         label=_("About the city"), widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=10_000
