@@ -44,6 +44,7 @@ def signed_in_pages(w: world_builder.World) -> dict[str, str]:
         "recommendations": f"matching/challenges/{w.challenge.pk}/",
         "cooperation": "cooperation/",
         "a cooperation": f"cooperation/{w.cooperation.pk}/",
+        "agreements register": "cooperation/register/",
         "forum events": "forum/",
         "forum event": f"forum/{w.event.slug}/",
         "forum agenda": f"forum/{w.event.slug}/agenda/",

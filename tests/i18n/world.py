@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from cityexchange.challenges.models import Challenge
 from cityexchange.cooperation import services as cooperation_services
+from cityexchange.cooperation.models import Agreement, StageEvent
+from cityexchange.cooperation.stages import Stage
 from cityexchange.forum import services as forum_services
 from cityexchange.forum.models import Event
 from cityexchange.governance import services as governance_services
@@ -23,6 +25,7 @@ from cityexchange.practices import services as practice_services
 from cityexchange.practices.models import Indicator, Practice
 from cityexchange.registry.models import Language, Sector
 from tests.challenges.factories import ChallengeFactory
+from tests.cooperation.factories import walk
 from tests.forum.factories import at
 from tests.governance.factories import assembly_with, open_vote
 from tests.practices.factories import PracticeFactory
@@ -60,6 +63,7 @@ def build(*, secretariat: Any, kazan: Any, sao_paulo: Any, capture: Any) -> Worl
         sectors=["transportation"],
         sdgs=[11],
         min_population=500_000,
+        climates=["continental", "temperate"],
     )
     Indicator.objects.create(practice=practice, name="Tempo de viagem", baseline=42, achieved=28, unit="min", year=2023)
     english = PracticeFactory(
@@ -86,6 +90,11 @@ def build(*, secretariat: Any, kazan: Any, sao_paulo: Any, capture: Any) -> Worl
     )
     request = cooperation_services.contact_request_create(actor=officer, practice=practice, message="Давайте обсудим.")
     cooperation = cooperation_services.contact_request_accept(actor=sp_officer, request=request, answer="Com prazer.")
+    # An agreement (a contract) on record, so its kind and the register show; stages dated from a week ago.
+    StageEvent.objects.filter(cooperation=cooperation).update(occurred_on=timezone.localdate() - dt.timedelta(days=7))
+    walk(cooperation, officer, Stage.STUDY_VISIT)
+    walk(cooperation, officer, Stage.AGREEMENT)
+    Agreement.objects.filter(cooperation=cooperation).update(kind="contract")
     event = forum_services.event_create(
         actor=secretariat,
         name="Форум городов",

@@ -18,3 +18,12 @@ def markdown_filter(text: str) -> SafeString:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def climate_names(codes: list[str] | None) -> str:
+    """A practice's climates by name in the reader's language ("Континентальный, Умеренный"), not by code."""
+    from cityexchange.practices.models import CLIMATES
+
+    labels = dict(CLIMATES)
+    return ", ".join(str(labels.get(code, code)) for code in codes or [])
