@@ -263,6 +263,10 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
 def city_role_grant(*, actor: Any, city: Any, user: User, role: str) -> CityRole:
     """Directly give a user a role (the secretariat, or the registry when it approves an application)."""
     require(is_secretariat(actor), _("Only the secretariat can assign roles directly."))
+    if role not in CityRole.Role.values:
+        raise InvalidInput(_("Unknown role."), field="role")
+    if user is None or not user.is_active:
+        raise InvalidInput(_("Choose an active account."), field="user")
     obj, created = CityRole.objects.update_or_create(user=user, city=city, defaults={"role": role})
     audit(actor, "city_role.grant", obj, after={"role": role, "created": created})
     return obj
@@ -275,6 +279,20 @@ def city_role_remove(*, actor: Any, city_role: CityRole) -> None:
         raise InvalidTransition(_("A coordinator cannot remove themselves; ask the secretariat."))
     audit(actor, "city_role.remove", city_role, before={"user": city_role.user_id, "role": city_role.role})
     city_role.delete()
+
+
+@transaction.atomic
+def user_set_secretariat(*, actor: Any, user: User, value: bool) -> User:
+    """Give or take the secretariat's rights. Only the secretariat may, and nobody takes their own away (so the
+    association is never left without one by mistake)."""
+    require(is_secretariat(actor), _("Only the secretariat can grant or withdraw its rights."))
+    if not value and user.pk == actor.pk:
+        raise InvalidTransition(_("You cannot withdraw your own secretariat rights; ask another member of staff."))
+    if user.is_secretariat != value:
+        user.is_secretariat = value
+        user.save(update_fields=["is_secretariat"])
+        audit(actor, "user.secretariat", user, before={"is_secretariat": not value}, after={"is_secretariat": value})
+    return user
 
 
 @transaction.atomic

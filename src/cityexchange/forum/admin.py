@@ -1,6 +1,7 @@
-"""The secretariat's back office for the forum: events and their programme set-up (rooms, sessions, slots, tables,
-interpreters). Registrations, requests and schedules are read-only here: they change through the forum's pages,
-the API and the services, which check and audit every change."""
+"""The back office for the forum, each write through forum.services: the secretariat creates events and names
+their organisers; rooms, slots, sessions and interpreters are added through the services too. Registrations,
+requests and schedules are read-only here. Organisers set up their event on the forum's own set-up page
+(forum:setup), which also creates meeting tables."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cityexchange.core.admin_support import ReadOnlyAdmin, ServiceAdmin, ServiceTabularInline
+
+from . import services
 from .models import (
     Delegation,
     Event,
@@ -23,74 +27,132 @@ from .models import (
 )
 
 
-class SlotInline(admin.TabularInline):
+class SlotInline(ServiceTabularInline):
     model = Slot
-    extra = 0
+    add_fields = ["starts_at", "ends_at"]
+
+    def create(self, request: HttpRequest, parent: Any, data: dict[str, Any]) -> Slot:
+        return services.slot_add(actor=request.user, event=parent, starts_at=data["starts_at"], ends_at=data["ends_at"])
 
 
-class TableInline(admin.TabularInline):
+class TableInline(ServiceTabularInline):
     model = MeetingTable
-    extra = 0
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(ServiceTabularInline):
     model = Room
-    extra = 0
+    add_fields = ["name", "capacity"]
+
+    def create(self, request: HttpRequest, parent: Any, data: dict[str, Any]) -> Room:
+        return services.room_add(actor=request.user, event=parent, name=data["name"], capacity=data["capacity"] or 0)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ServiceAdmin):
     list_display = ["name", "city", "starts_on", "ends_on", "is_published", "registration_open"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organisers", "working_languages"]
     raw_id_fields = ["city"]
     readonly_fields = ["published_run", "schedule_published_at"]
     inlines = [RoomInline, SlotInline, TableInline]
+    add_fields = [
+        "name",
+        "slug",
+        "city",
+        "timezone",
+        "starts_on",
+        "ends_on",
+        "venue",
+        "description",
+        "working_languages",
+        "is_published",
+        "organisers",
+    ]
+    change_fields = ["organisers"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return dict(self.prepopulated_fields) if obj is None else {}  # the slug is fixed once the event exists
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return super().get_readonly_fields(request, obj) if obj is not None else []
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Event:
+        return services.event_create(
+            actor=request.user,
+            name=data["name"],
+            slug=data["slug"],
+            city=data["city"],
+            timezone_name=data["timezone"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            venue=data["venue"] or "",
+            description=data["description"] or "",
+            working_languages=data["working_languages"] or (),
+            is_published=bool(data["is_published"]),
+            organisers=data["organisers"] or (),
+        )
+
+    def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> Event:
+        return services.event_set_organisers(actor=request.user, event=obj, organisers=data["organisers"] or ())
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ServiceAdmin):
     list_display = ["title", "event", "kind", "sector", "room", "starts_at", "ends_at"]
     list_filter = ["event", "kind", "sector"]
     filter_horizontal = ["speakers"]
+    add_fields = ["event", "title", "kind", "sector", "room", "starts_at", "ends_at", "speakers", "description"]
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Session:
+        return services.session_add(
+            actor=request.user,
+            event=data["event"],
+            title=data["title"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            kind=data["kind"],
+            sector=data["sector"],
+            room=data["room"],
+            speakers=data["speakers"] or (),
+            description=data["description"] or "",
+        )
 
 
 @admin.register(Interpreter)
-class InterpreterAdmin(admin.ModelAdmin):
+class InterpreterAdmin(ServiceAdmin):
     list_display = ["name", "event", "language_pairs"]
     filter_horizontal = ["available_slots"]
+    add_fields = ["event", "name", "language_pairs", "available_slots"]
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Interpreter:
+        return services.interpreter_add(
+            actor=request.user,
+            event=data["event"],
+            name=data["name"],
+            language_pairs=data["language_pairs"] or (),
+            available_slots=data["available_slots"] or (),
+        )
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnly):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ["user", "city", "event", "role", "status", "delegation", "checked_in_at"]
     list_filter = ["event", "status"]
     search_fields = ["user__email", "user__display_name", "city__name"]
 
 
 @admin.register(Delegation)
-class DelegationAdmin(ReadOnly):
+class DelegationAdmin(ReadOnlyAdmin):
     list_display = ["name", "city", "event"]
 
 
 @admin.register(MeetingRequest)
-class MeetingRequestAdmin(ReadOnly):
+class MeetingRequestAdmin(ReadOnlyAdmin):
     list_display = ["requester", "target", "priority", "topic", "status", "expires_at"]
     list_filter = ["event", "status", "priority"]
 
 
 @admin.register(ScheduleRun)
-class ScheduleRunAdmin(ReadOnly):
+class ScheduleRunAdmin(ReadOnlyAdmin):
     list_display = ["event", "number", "status", "solver_status", "objective", "bound", "gap_pct", "seconds"]
     list_filter = ["event", "status"]

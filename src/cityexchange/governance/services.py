@@ -67,6 +67,30 @@ def statutes_settings() -> StatutesSettings:
     return settings
 
 
+@transaction.atomic
+def statutes_settings_set(
+    *, actor: Any, allowed_majority_rules: Sequence[str], default_majority_rule: str, default_quorum_percent: int
+) -> StatutesSettings:
+    """What the statutes say about voting: the rules a vote may use, the default one and the quorum."""
+    require(is_secretariat(actor), _("Only the secretariat can record what the statutes say about voting."))
+    rules = sorted(set(allowed_majority_rules))
+    if not rules or not set(rules) <= set(MajorityRule.values):
+        raise InvalidInput(_("Choose at least one known majority rule."), field="allowed_majority_rules")
+    if default_majority_rule not in rules:
+        raise InvalidInput(_("The default rule must be one of the allowed rules."), field="default_majority_rule")
+    if not 1 <= default_quorum_percent <= 100:
+        raise InvalidInput(_("The quorum is between 1 and 100 per cent."), field="default_quorum_percent")
+    settings = statutes_settings()
+    fields = ["allowed_majority_rules", "default_majority_rule", "default_quorum_percent"]
+    before = snapshot(settings, fields)
+    settings.allowed_majority_rules = rules
+    settings.default_majority_rule = default_majority_rule
+    settings.default_quorum_percent = default_quorum_percent
+    settings.save(update_fields=[*fields, "updated_at"])
+    audit(actor, "statutes.settings", settings, before=before, after=snapshot(settings, fields))
+    return settings
+
+
 # --- Documents -------------------------------------------------------------------------------------------------
 
 

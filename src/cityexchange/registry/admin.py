@@ -1,10 +1,19 @@
+"""Reference data, cities and memberships in the back office, read-only except through registry.services.
+
+Countries change bloc status and applications are approved by actions that call the services; a city's profile
+(website, about) is edited through `city_update_profile`. Memberships change on the secretariat's pages.
+"""
+
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.admin_support import ReadOnlyAdmin, ServiceAdmin, service_action
 from cityexchange.core.errors import DomainError
 
 from . import services
@@ -12,17 +21,17 @@ from .models import Association, BlocStatus, City, Country, Language, Membership
 
 
 @admin.register(Association)
-class AssociationAdmin(admin.ModelAdmin):
+class AssociationAdmin(ReadOnlyAdmin):
     list_display = ["name", "short_name"]
 
 
 @admin.register(BlocStatus)
-class BlocStatusAdmin(admin.ModelAdmin):
+class BlocStatusAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "rank", "colour"]
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ReadOnlyAdmin):
     list_display = ["iso2", "name", "bloc_status", "population"]
     list_filter = ["bloc_status", "continent"]
     search_fields = ["iso2", "iso3", "name"]
@@ -35,21 +44,21 @@ class CountryAdmin(admin.ModelAdmin):
             services.country_set_bloc_status(actor=request.user, country=country, status=status)
         self.message_user(request, _("Status changed."), messages.SUCCESS)
 
-    @admin.action(description=_("Set bloc status: member"))
+    @service_action(description=_("Set bloc status: member"))
     def set_member(self, request: HttpRequest, queryset: QuerySet[Country]) -> None:
         self._set(request, queryset, "member")
 
-    @admin.action(description=_("Set bloc status: partner"))
+    @service_action(description=_("Set bloc status: partner"))
     def set_partner(self, request: HttpRequest, queryset: QuerySet[Country]) -> None:
         self._set(request, queryset, "partner")
 
-    @admin.action(description=_("Set bloc status: other"))
+    @service_action(description=_("Set bloc status: other"))
     def set_other(self, request: HttpRequest, queryset: QuerySet[Country]) -> None:
         self._set(request, queryset, "other")
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(ServiceAdmin):
     list_display = ["name", "country", "population", "timezone"]
     list_filter = ["country__bloc_status", "country"]
     search_fields = ["name", "=geonames_id"]
@@ -64,31 +73,34 @@ class CityAdmin(admin.ModelAdmin):
         "longitude",
         "timezone",
     ]
+    change_fields = ["website", "about"]
+
+    def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> City:
+        return services.city_update_profile(
+            actor=request.user, city=obj, website=data["website"] or "", about=data["about"] or ""
+        )
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "rank"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "native_name", "rtl"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["city", "status", "since", "ended_on"]
     list_filter = ["status"]
     search_fields = ["city__name"]
     readonly_fields = ["city", "status", "since", "ended_on", "status_reason"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(ReadOnlyAdmin):
     list_display = ["city", "contact_name", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["city__name", "contact_name"]
@@ -106,7 +118,7 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     ]
     actions = ["approve"]
 
-    @admin.action(description=_("Approve the selected applications"))
+    @service_action(description=_("Approve the selected applications"))
     def approve(self, request: HttpRequest, queryset: QuerySet[MembershipApplication]) -> None:
         for application in queryset:
             try:

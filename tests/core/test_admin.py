@@ -1,0 +1,223 @@
+"""The admin cannot write a domain model around its services.
+
+The walk over `admin.site` fails on any ModelAdmin of a domain app that a superuser could use to add, change or
+delete rows unless every write goes through core.admin_support (and through it, a service); the behavioural tests
+post to the admin's own views and look for the audit row the service writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.sites import AdminSite
+from django.test import RequestFactory
+
+from cityexchange.accounts.models import CityRole
+from cityexchange.core.admin_support import ROUTED_METHODS, ServiceAdmin, ServiceInline
+from cityexchange.core.models import AuditEntry
+from cityexchange.forum.models import Registration
+from cityexchange.governance.models import Body, Seat
+from cityexchange.registry.models import Membership
+from tests.registry.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DOMAIN_APPS = {
+    "accounts",
+    "registry",
+    "practices",
+    "challenges",
+    "matching",
+    "cooperation",
+    "forum",
+    "governance",
+    "insights",
+}
+
+
+def write_paths_around_services(site: AdminSite, request: Any) -> list[str]:
+    """Every way `site` lets a superuser write a domain model without a service, as readable lines."""
+    problems: list[str] = []
+    for model, model_admin in site._registry.items():
+        if model._meta.app_label not in DOMAIN_APPS:
+            continue
+        name = f"{model._meta.label} ({type(model_admin).__name__})"
+        writable = (
+            model_admin.has_add_permission(request)
+            or model_admin.has_change_permission(request)
+            or model_admin.has_delete_permission(request)
+        )
+        if writable:
+            if not isinstance(model_admin, ServiceAdmin):
+                problems.append(f"{name}: writable but not a ServiceAdmin")
+            else:
+                for method in ROUTED_METHODS:
+                    if getattr(type(model_admin), method) is not getattr(ServiceAdmin, method):
+                        problems.append(f"{name}: overrides {method}, which would write around the services")
+            for inline in model_admin.get_inline_instances(request):
+                if not isinstance(inline, ServiceInline):
+                    problems.append(f"{name}: inline {type(inline).__name__} is not a ServiceInline")
+        for action_name, (func, *_rest) in model_admin.get_actions(request).items():
+            if action_name != "delete_selected" and not getattr(func, "calls_service", False):
+                problems.append(f"{name}: action {action_name} is not marked as calling a service")
+    return problems
+
+
+@pytest.fixture
+def superuser(reference: None) -> Any:
+    return UserFactory(is_superuser=True, is_staff=True, email="root@example.org")
+
+
+@pytest.fixture
+def superuser_request(superuser: Any) -> Any:
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    return request
+
+
+def test_no_admin_writes_a_domain_model_without_a_service(superuser_request: Any) -> None:
+    registered = {m._meta.app_label for m in admin.site._registry}
+    assert {"accounts", "registry", "forum", "governance", "practices"} <= registered
+    assert write_paths_around_services(admin.site, superuser_request) == []
+
+
+def test_the_walk_finds_a_plain_model_admin(superuser_request: Any) -> None:
+    """The check above can fail: a plain ModelAdmin, a bypassing override and an unmarked action are all found."""
+
+    class Bypass(ServiceAdmin):
+        def create(self, request: Any, data: dict[str, Any]) -> Any:
+            return Seat.objects.create(**data)
+
+        def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+            obj.save()
+
+    class Plain(admin.ModelAdmin):
+        actions = ["touch"]
+
+        @admin.action(description="touch")
+        def touch(self, request: Any, queryset: Any) -> None:
+            queryset.update(name="x")
+
+    site = AdminSite(name="probe")
+    site.register(Seat, Bypass)
+    site.register(Body, Plain)
+    problems = write_paths_around_services(site, superuser_request)
+    assert any("governance.Seat" in p and "save_model" in p for p in problems)
+    assert any("governance.Body" in p and "not a ServiceAdmin" in p for p in problems)
+    assert any("governance.Body" in p and "action touch" in p for p in problems)
+
+
+def test_adding_a_seat_in_the_admin_goes_through_seat_add(client: Any, superuser: Any, kazan: Any) -> None:
+    body = Body.objects.create(kind=Body.Kind.ASSEMBLY, name="General Assembly")
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/governance/seat/add/",
+        {"body": body.pk, "city": kazan.pk, "role": Seat.Role.MEMBER, "start_on": "2026-01-01"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    seat = Seat.objects.get(body=body, city=kazan)
+    entry = AuditEntry.objects.get(action="seat.add", target_id=str(seat.pk))
+    assert entry.actor == superuser
+
+
+def test_a_seat_the_service_refuses_is_not_written(client: Any, superuser: Any, kazan: Any) -> None:
+    body = Body.objects.create(kind=Body.Kind.ASSEMBLY, name="General Assembly")
+    Seat.objects.create(body=body, city=kazan, start_on=dt.date(2025, 1, 1))
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/governance/seat/add/",
+        {"body": body.pk, "city": kazan.pk, "role": Seat.Role.MEMBER, "start_on": "2026-01-01"},
+        follow=True,
+    )
+    assert "already has a seat" in response.content.decode()
+    assert Seat.objects.filter(body=body, city=kazan).count() == 1
+    assert not AuditEntry.objects.filter(action="seat.add").exists()
+
+
+def test_ending_a_seat_in_the_admin_goes_through_seat_end(client: Any, superuser: Any, kazan: Any) -> None:
+    body = Body.objects.create(kind=Body.Kind.ASSEMBLY, name="General Assembly")
+    seat = Seat.objects.create(body=body, city=kazan, start_on=dt.date(2025, 1, 1))
+    client.force_login(superuser)
+    response = client.post(f"/admin/governance/seat/{seat.pk}/change/", {"end_on": "2026-06-30"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    seat.refresh_from_db()
+    assert seat.end_on == dt.date(2026, 6, 30)
+    assert AuditEntry.objects.filter(action="seat.end", target_id=str(seat.pk), actor=superuser).exists()
+
+
+def test_granting_a_city_role_in_the_admin_goes_through_city_role_grant(
+    client: Any, superuser: Any, kazan: Any
+) -> None:
+    person = UserFactory(email="olga@kzn.example")
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/accounts/cityrole/add/", {"user": person.pk, "city": kazan.pk, "role": CityRole.Role.OFFICER}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role = CityRole.objects.get(user=person, city=kazan)
+    assert AuditEntry.objects.filter(action="city_role.grant", target_id=str(role.pk), actor=superuser).exists()
+
+
+def test_removing_a_city_role_in_the_admin_goes_through_city_role_remove(
+    client: Any, superuser: Any, kazan_officer: Any
+) -> None:
+    role = CityRole.objects.get(user=kazan_officer)
+    client.force_login(superuser)
+    response = client.post(f"/admin/accounts/cityrole/{role.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not CityRole.objects.filter(pk=role.pk).exists()
+    assert AuditEntry.objects.filter(action="city_role.remove", target_id=str(role.pk), actor=superuser).exists()
+
+
+def test_the_user_page_grants_a_role_and_secretariat_rights_through_services(
+    client: Any, superuser: Any, kazan: Any
+) -> None:
+    person = UserFactory(email="ivan@kzn.example")
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/accounts/user/{person.pk}/change/",
+        {
+            "is_secretariat": "on",
+            "city_roles-TOTAL_FORMS": "1",
+            "city_roles-INITIAL_FORMS": "0",
+            "city_roles-MIN_NUM_FORMS": "0",
+            "city_roles-MAX_NUM_FORMS": "1000",
+            "city_roles-0-city": kazan.pk,
+            "city_roles-0-role": CityRole.Role.COORDINATOR,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person.refresh_from_db()
+    assert person.is_secretariat
+    assert CityRole.objects.get(user=person, city=kazan).role == CityRole.Role.COORDINATOR
+    actions = set(AuditEntry.objects.filter(actor=superuser).values_list("action", flat=True))
+    assert {"user.secretariat", "city_role.grant"} <= actions
+
+
+def test_setting_a_password_for_someone_else_in_the_admin_is_refused(client: Any, superuser: Any) -> None:
+    person = UserFactory(email="ivan@kzn.example")
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/accounts/user/{person.pk}/password/", {"password1": "a-New-pass-123", "password2": "a-New-pass-123"}
+    )
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert not person.check_password("a-New-pass-123")
+
+
+def test_read_only_models_refuse_edits_and_deletes(client: Any, superuser: Any, kazan: Any) -> None:
+    membership = Membership.objects.get(city=kazan)
+    client.force_login(superuser)
+    response = client.post(f"/admin/registry/membership/{membership.pk}/change/", {"status": "ended"})
+    assert response.status_code == 403
+    response = client.post(f"/admin/registry/membership/{membership.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    response = client.post("/admin/registry/membership/add/", {"city": kazan.pk, "status": "active"})
+    assert response.status_code == 403
+    assert Membership.objects.get(pk=membership.pk).status == Membership.Status.ACTIVE
+    assert Registration.objects.count() == 0
+    response = client.post("/admin/forum/registration/add/", {})
+    assert response.status_code == 403
