@@ -81,3 +81,20 @@ def test_times_are_shown_in_the_given_zone_with_the_zone_named() -> None:
         assert "UTC" in locale_format.datetime(moment, "No/Such_Zone") or "GMT" in locale_format.datetime(
             moment, "No/Such_Zone"
         )
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("en", "1.2 million"), ("ru", "1,2 миллиона"), ("zh-hans", "124.4万"), ("hi", "12.4 लाख")]
+)
+def test_large_figures_in_words_follow_the_locale(lang: str, shown: str) -> None:
+    with translation.override(lang):
+        assert locale_format.compact(1_243_500) == shown
+
+
+def test_the_population_reason_of_a_match_reads_in_the_readers_locale() -> None:
+    from cityexchange.matching.explain import people
+
+    with translation.override("hi"):
+        assert "12.4 लाख" in people(1_243_500)
+    with translation.override("ru"):
+        assert "85\xa0000" in people(85_000)

@@ -16,9 +16,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from cityexchange.core import locale_format
 
 
 class Stage(StrEnum):
@@ -213,7 +214,7 @@ def check_evidence(target: Stage, ev: Evidence, ctx: Context) -> list[Problem]:
             Problem(
                 "occurred_on",
                 _("The date cannot be before %(date)s, when the cooperation reached the stage %(stage)s.")
-                % {"date": formats.date_format(ctx.previous_on, "DATE_FORMAT"), "stage": label(ctx.previous_stage)},
+                % {"date": locale_format.date(ctx.previous_on, "long"), "stage": label(ctx.previous_stage)},
             )
         )
     if "note" in needs and not ev.note.strip():

@@ -133,3 +133,14 @@ def time(value: dt.datetime | None, lang: str | None = None) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     locale = _locale(lang)
     return native_digits(f"{local:%H:%M}", locale)
+
+
+def compact(value: Number | None, lang: str | None = None) -> str:
+    """A large figure in words as the locale says it: "1.2 million", "1,2 миллиона", "124.4万", "12.4 लाख"."""
+    if value is None:
+        return ""
+    locale = _locale(lang)
+    shown = babel_numbers.format_compact_decimal(
+        value, format_type="long", locale=locale, fraction_digits=1, numbering_system="default"
+    )
+    return native_digits(shown, locale)

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cityexchange.accounts.models import User
+from cityexchange.core import locale_format
 from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
 from cityexchange.core.views import actor, apply_error, posted_id
@@ -175,7 +176,7 @@ def _confirm_close(request: HttpRequest, vote: Vote) -> HttpResponse:
     if view.phase == "open":
         lines.append(
             _("Voting ends now for every city, before the set closing time (%(closes)s UTC).")
-            % {"closes": formats.date_format(vote.closes_at, "DATETIME_FORMAT")}
+            % {"closes": locale_format.datetime(vote.closes_at, "UTC")}
         )
         lines.append(
             _("%(n)d of %(m)d electors have voted; the others can no longer vote.")

@@ -14,6 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cityexchange.core import locale_format
+
 from .selectors import Figure, Number
 
 FONT_STACK = "'Noto Sans', 'Noto Sans Arabic', 'Noto Sans Devanagari', 'Noto Sans CJK SC', sans-serif"
@@ -22,9 +24,10 @@ LABEL_CHARS = 30
 
 
 def fmt(value: Number) -> str:
+    """A figure as the reader's locale writes it (grouping, decimal sign, digits)."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+        return locale_format.number(value, 2)
+    return locale_format.number(int(value))
 
 
 def short(label: str, limit: int = LABEL_CHARS) -> str:

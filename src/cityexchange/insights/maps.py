@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from cityexchange.core import locale_format
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import BlocStatus, City, Country, Membership
@@ -251,7 +252,7 @@ def _draw_map(
                 if c.id in linked:
                     out.append(
                         f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{r:.2f}" stroke-width="{0.9 / zoom:.3f}">'
-                        f"<title>{escape(c.name)}: {c.practices:,} {word}</title></circle>"
+                        f"<title>{escape(c.name)}: {locale_format.number(c.practices)} {word}</title></circle>"
                     )
                 else:
                     rings.setdefault(_classed(r), []).append(_circle(c.x, c.y, _classed(r)))
@@ -279,7 +280,8 @@ def _draw_map(
             point = (
                 f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{radius(c.population, zoom)}" '
                 f'fill="{STATUS_COLOURS.get(c.status, "#555")}" data-city-id="{c.id}" data-status="{c.status}">'
-                f"<title>{escape(c.name)} · {escape(names.get(c.country, c.country))} · {c.population:,} · "
+                f"<title>{escape(c.name)} · {escape(names.get(c.country, c.country))} · "
+                f"{locale_format.number(c.population)} · "
                 f"{escape(str(labels.get(c.status, c.status)))}</title></circle>"
             )
             if interactive:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.humanize.templatetags.humanize import intcomma, intword
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cityexchange.core import locale_format
 from cityexchange.practices.models import Practice
 from cityexchange.registry.models import Sector
 
@@ -30,7 +30,7 @@ def people(n: int | float | None) -> str:
     """ "1.3 million people", "85,000 people"."""
     if not n:
         return ""
-    number = intword(int(n)) if n >= 1_000_000 else intcomma(int(n))
+    number = locale_format.compact(n) if n >= 1_000_000 else locale_format.number(int(n))
     return _("%(number)s people") % {"number": number}
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from cityexchange.accounts.models import CityRole
 from cityexchange.accounts.permissions import can_manage_team, is_secretariat
+from cityexchange.core import locale_format
 from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.views import actor, apply_error, querydict_without
@@ -58,7 +59,12 @@ def city_suggest(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "")[:100]
     cities = selectors.cities_by_ids_in_order(selectors.search_city_ids(q, limit=10))
     return JsonResponse(
-        {"results": [{"id": c.pk, "label": f"{c.name}, {c.country.label} ({c.population:,})"} for c in cities]}
+        {
+            "results": [
+                {"id": c.pk, "label": f"{c.label}, {c.country.label} ({locale_format.number(c.population)})"}
+                for c in cities
+            ]
+        }
     )
 
 
