@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import F
 
 GENESIS = ""  # the "previous hash" of the first row
@@ -97,29 +98,66 @@ class Verdict:
         return self.broken is None
 
 
-def _rows(using: str) -> Iterator[Any]:
-    from .models import AuditEntry
+COLUMNS = "id, at, actor_id, action, target_type, target_id, target_repr, before, after, prev_hash, hash"
+ROWS_SQL = f"SELECT {COLUMNS} FROM core_auditentry ORDER BY id"  # noqa: S608 (constant text)
+HEAD_SQL = "SELECT last_id, last_hash FROM core_auditchainhead WHERE id = 1"
 
-    return AuditEntry.objects.using(using).order_by("id").iterator(chunk_size=2000)
+
+def _moment(value: Any) -> dt.datetime:
+    """A stored time as an aware datetime: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _json(value: Any) -> Any:
+    """A stored JSON value as Python: drivers give text (SQLite, Django's PostgreSQL cursor) or parsed values."""
+    if isinstance(value, bytes | memoryview):
+        value = bytes(value).decode()
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def verify_rows(rows: Iterable[Sequence[Any]], head: Sequence[Any] | None) -> Verdict:
+    """Walk the chain over raw rows (the columns of COLUMNS, in id order); stop at the first row whose link or
+    content does not match. Works on any copy of the database: the live one, a backup, a restored one."""
+    prev, prev_id, count = GENESIS, None, 0
+    for pk, at, actor_id, action, target_type, target_id, target_repr, before, after, prev_hash, own in rows:
+        if prev_hash != prev:
+            reason = "link" if prev_id is None or prev_hash else "unchained"
+            return Verdict(count, prev_id, prev, Break(pk, reason))
+        expected = entry_hash(
+            prev_hash=prev_hash,
+            at=_moment(at),
+            actor_id=actor_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            target_repr=target_repr,
+            before=_json(before),
+            after=_json(after),
+        )
+        if own != expected:
+            return Verdict(count, prev_id, prev, Break(pk, "content"))
+        prev, prev_id, count = own, pk, count + 1
+    if head is not None and (head[0], head[1]) != (prev_id, prev):
+        # Rows were removed from the end (or the head was edited): the chain itself is intact up to `prev_id`.
+        return Verdict(count, prev_id, prev, Break(head[0], "missing"))
+    return Verdict(count, prev_id, prev, None)
 
 
 def verify(using: str = "default") -> Verdict:
-    """Walk the chain in id order; stop at the first row whose link or content does not match."""
-    from .models import AuditChainHead
+    """Check the chain of the database behind a Django connection."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(HEAD_SQL)
+        head = cursor.fetchone()
+    with connections[using].chunked_cursor() as cursor:
+        cursor.execute(ROWS_SQL)
+        return verify_rows(_fetch(cursor), head)
 
-    prev, prev_id, count = GENESIS, None, 0
-    for entry in _rows(using):
-        if entry.prev_hash != prev:
-            reason = "link" if prev_id is None or entry.prev_hash else "unchained"
-            return Verdict(count, prev_id, prev, Break(entry.pk, reason))
-        if entry.hash != hash_of(entry):
-            return Verdict(count, prev_id, prev, Break(entry.pk, "content"))
-        prev, prev_id, count = entry.hash, entry.pk, count + 1
-    head = AuditChainHead.objects.using(using).filter(pk=1).first()
-    if head is not None and (head.last_id, head.last_hash) != (prev_id, prev):
-        # Rows were removed from the end (or the head was edited): the chain itself is intact up to `prev_id`.
-        return Verdict(count, prev_id, prev, Break(head.last_id, "missing"))
-    return Verdict(count, prev_id, prev, None)
+
+def _fetch(cursor: Any) -> Iterator[Sequence[Any]]:
+    while batch := cursor.fetchmany(2000):
+        yield from batch
 
 
 def head(using: str = "default") -> tuple[int | None, str]:
