@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityexchange.accounts.models import User
 from cityexchange.accounts.permissions import user_city_ids
@@ -417,6 +417,29 @@ def check_in_badge(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return render(request, "forum/check_in_badge.html", _base(request, event, reg=reg))
 
 
+def _run_status(run: ScheduleRun | None, *, stale: bool = False) -> dict[str, Any]:
+    """What the status row of a build shows: the run, whether it is still to be polled, how long it has run, and
+    (when polled) whether the page below it shows an older schedule than the one just built."""
+    active = run is not None and run.status in (ScheduleRun.Status.QUEUED, ScheduleRun.Status.RUNNING)
+    elapsed = 0
+    if run is not None and run.status == ScheduleRun.Status.RUNNING and run.started_at is not None:
+        elapsed = max(0, int((timezone.now() - run.started_at).total_seconds()))
+    return {"run": run, "active": active, "elapsed": elapsed, "stale": stale}
+
+
+@login_required
+@require_GET
+def schedule_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """The status row of the latest build alone, polled by the schedule page (htmx) while a build is queued or
+    running; once it is done the row offers to show the new schedule."""
+    event = _event(request, slug, action="manage")
+    run = selectors.latest_run(event)
+    done = run is not None and run.status == ScheduleRun.Status.DONE
+    response = render(request, "forum/_run_status.html", {"event": event, **_run_status(run, stale=done)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _grid(event: Event, run: ScheduleRun | None) -> list[dict[str, Any]]:
     """Days → slots → one cell per table, for the review page."""
     tables = list(event.tables.all())
@@ -453,7 +476,10 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 elif run.status == ScheduleRun.Status.DONE:
                     messages.success(request, _("Schedule #%(n)d is ready for review.") % {"n": run.number})
                 else:
-                    messages.info(request, _("Schedule #%(n)d is being built; reload in a moment.") % {"n": run.number})
+                    messages.info(
+                        request,
+                        _("Schedule #%(n)d is queued for building; its progress shows below.") % {"n": run.number},
+                    )
             elif action in ("pin", "unpin"):
                 meeting = selectors.get_meeting_for(actor(request), posted_id(request, "meeting"), action="manage")
                 if meeting.run.event_id != event.pk:
@@ -489,6 +515,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
         grid=_grid(event, draft),
         figures=selectors.event_figures(event),
         is_published=draft is not None and event.published_run_id == draft.pk,
+        **_run_status(latest),
     )
     return render(request, "forum/schedule.html", context)
 
