@@ -25,8 +25,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A development key is acceptable only while DEBUG is on; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-development-key-set-SECRET_KEY-in-production")
+# A development key is acceptable only while DEBUG is on: with DEBUG off the server refuses to start on it
+# (core.secret_key), so production must set SECRET_KEY.
+DEFAULT_SECRET_KEY = "django-insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105 - public on purpose
+SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -58,10 +60,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cityexchange.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -221,6 +225,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# --- Uploads: refused at the limit while streaming (core.uploads), answered 413 (JSON on the API).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", str(32 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "cityexchange.core.uploads.LimitedUploadHandler",
+]
 
 # --- E-mail: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -234,6 +245,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cityexchange <noreply@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Content-Security-Policy on every answer (django-csp): scripts, styles, images and fonts from this site only;
+# templates use no inline script, inline event handler or style attribute (static/js/actions.js does the little
+# they need). data: images are Swagger UI's icons. The printable annual report, a self-contained document with
+# its own <style>, widens style-src for itself (insights.views.report_download).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Security: strict when DEBUG is off (passes `cityexchange check --deploy` behind TLS).
 SESSION_COOKIE_HTTPONLY = True

@@ -98,3 +98,16 @@ def test_the_population_reason_of_a_match_reads_in_the_readers_locale() -> None:
         assert "12.4 लाख" in people(1_243_500)
     with translation.override("ru"):
         assert "85\xa0000" in people(85_000)
+
+
+def test_forum_times_are_in_the_events_zone_named_in_the_readers_language() -> None:
+    import zoneinfo
+    from types import SimpleNamespace
+
+    event = SimpleNamespace(timezone="Europe/Moscow", tz=zoneinfo.ZoneInfo("Europe/Moscow"))
+    moment = dt.datetime(2026, 3, 5, 6, 0, tzinfo=dt.UTC)
+    source = "{% load forum_time %}{{ t|event_time:event }}"
+    english = render("en", source, t=moment, event=event)
+    assert "09:00" in english and "Moscow" in english
+    persian = render("fa", source, t=moment, event=event)
+    assert "۰۹:۰۰" in persian and "Moscow" not in persian

@@ -118,3 +118,12 @@ def test_user_content_is_left_out_by_its_lang_only() -> None:
 def test_english_words_are_found_only_as_whole_words() -> None:
     assert english_left('<html lang="es"><p>Opciones de búsqueda, theatre, Searching</p></html>') == []
     assert english_left('<html lang="es"><p>Opción: Option</p></html>') != []
+
+
+def test_the_server_error_page_speaks_the_readers_language() -> None:
+    """Rendered with no context at all, as Django renders it when a page fails."""
+    from django.template import loader
+
+    with translation.override("ar"), pseudo_translations():
+        html = loader.get_template("500.html").render()
+    assert '<html lang="ar" dir="rtl">' in html and not english_left(html)

@@ -19,6 +19,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Language, Sector
@@ -336,7 +337,12 @@ def agenda(request: HttpRequest, event_id: int, registration_id: int | None = No
     return selectors.agenda_for(reg) if reg.status == Registration.Status.APPROVED else []
 
 
-@router.get("/events/{event_id}/agenda.ics", response={200: None, **ERRORS}, auth=AUTH_REQUIRED)
+@router.get(
+    "/events/{event_id}/agenda.ics",
+    response={200: None, **ERRORS},
+    auth=AUTH_REQUIRED,
+    openapi_extra=file_download("text/calendar"),
+)
 def agenda_ical(request: HttpRequest, event_id: int, registration_id: int | None = None) -> Any:
     """The personal agenda as an iCalendar file (UTC times)."""
     ev = _event(request, event_id)

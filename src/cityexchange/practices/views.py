@@ -33,7 +33,7 @@ from .forms import (
 )
 from .importer import export_practices
 from .models import Practice
-from .permissions import can_edit, can_moderate
+from .permissions import can_edit, can_moderate, can_see_contacts
 from .reading import InvalidDocument
 from .translated import ORIGINAL_PARAM, reading_for
 
@@ -87,7 +87,8 @@ def export(request: HttpRequest) -> HttpResponse:
         raise InvalidInput(_("Unknown format: %(v)s; use csv or json.") % {"v": fmt[:10]}, field="format")
     filters = _filters(request, status=Practice.Status.PUBLISHED)
     filters.sort = "newest"
-    body = export_practices(selectors.practice_list(actor(request), filters), fmt)
+    user = actor(request)
+    body = export_practices(selectors.practice_list(user, filters), fmt, with_contacts=can_see_contacts(user))
     stamp = timezone.now().strftime("%Y%m%d")
     response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv" else "application/json")
     response["Content-Disposition"] = f'attachment; filename="practices-{stamp}.{fmt}"'
@@ -112,7 +113,7 @@ def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
             "ask": ask_state(user, practice, code, text.available),
             "can_edit": editable,
             "can_moderate": can_moderate(user),
-            "show_contact": user.is_authenticated,
+            "show_contact": can_see_contacts(user),
             "translation_form": TranslationForm() if editable else None,
             "attachment_form": AttachmentForm() if editable else None,
             "return_form": ReturnForm() if can_moderate(user) else None,

@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import formats
+from django.utils.translation import get_language
 
+from cityexchange.core import locale_format
 from cityexchange.registry.names import time_zone_name
 
 register = template.Library()
@@ -29,5 +30,7 @@ def event_time(value: dt.datetime | None, event: Any) -> str:
     if value is None:
         return ""
     local = value.astimezone(event.tz)
-    day = formats.date_format(local.date(), "SHORT_DATE_FORMAT")
-    return f"{day} {local:%H:%M} ({time_zone_name(event.timezone or 'UTC')})"
+    # Babel's short date and the locale's digits: Django has no date formats for some UI languages (Amharic).
+    day = locale_format.date(local.date(), "short")
+    clock = locale_format.native_digits(f"{local:%H:%M}", locale_format.reader_locale(get_language() or "en"))
+    return f"{day} {clock} ({time_zone_name(event.timezone or 'UTC')})"
