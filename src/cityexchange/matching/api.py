@@ -13,13 +13,13 @@ from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, RATE_LIM
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
-from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import get_city
 
 from . import search, services
 from .explain import reason_text
+from .filters import practice_filters
 from .models import Alert, Feedback
 from .snippet import plain_text
 
@@ -34,6 +34,8 @@ class SearchParams(Schema):
     maturity: str = ""
     sdg: int | None = Field(None, ge=1, le=17)
     language: str = ""
+    cost_band: str = ""
+    city: int | None = Field(None, ge=1, description="Practices of this city only.")
     k: int = Field(20, ge=1, le=100)
 
 
@@ -103,24 +105,11 @@ def _counts(results: list[search.Result]) -> dict[str, int]:
 def search_practices(request: HttpRequest, params: Query[SearchParams]) -> Any:
     """Published practices ranked for a query in any language, with why each matched: strong matches first,
     then possible ones, and how many of each."""
-    filters: dict[str, Any] = {}
-    if params.sector:
-        filters["sectors"] = params.sector
-    if params.country:
-        filters["country"] = params.country.upper()
-    if params.maturity:
-        if params.maturity not in Practice.Maturity.values:
-            raise InvalidInput(_("Unknown maturity: %(v)s.") % {"v": params.maturity}, field="maturity")
-        filters["maturity"] = params.maturity
-    if params.sdg:
-        filters["sdgs"] = params.sdg
-    if params.language:
-        filters["language"] = params.language
+    filters = practice_filters(params.dict())  # the filter set the library and the search page share
     ids = list(user_city_ids(actor(request)).values_list("city_id", flat=True)[:1])
     viewer = City.objects.filter(pk=ids[0]).first() if ids else None
-    results = search.search(actor(request), params.q, filters=filters, k=params.k, viewer_city=viewer)
-    strong, possible = search.strong_and_possible(results)
-    return {**_counts(results), "results": [_hit(r) for r in strong + possible]}
+    results = search.find(actor(request), filters, k=params.k, viewer_city=viewer)
+    return {**_counts(results), "results": [_hit(r) for r in results]}
 
 
 class PeerCityOut(Schema):

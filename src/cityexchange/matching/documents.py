@@ -38,6 +38,7 @@ def practice_doc(practice: Practice) -> Doc:
         "sectors": [s.code for s in practice.sectors.all()],
         "country": practice.city.country_id,
         "maturity": practice.maturity,
+        "cost_band": practice.cost_band,
         "sdgs": [g.goal for g in practice.goals.all()],
         "city_id": practice.city_id,
         "language": lang,

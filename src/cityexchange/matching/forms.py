@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.sdgs import sdg_label
 from cityexchange.practices.models import Practice
+from cityexchange.practices.selectors import PracticeFilters
 from cityexchange.registry.models import Country, Language, Sector
+
+from .filters import engine_filters, practice_filters
 
 
 class SearchForm(forms.Form):
@@ -26,21 +29,25 @@ class SearchForm(forms.Form):
         choices=[("", "—"), *[(i, lazy(sdg_label, str)(i)) for i in range(1, 18)]],
     )
     language = forms.ModelChoiceField(Language.objects.all(), label=_("Written in"), required=False)
+    cost_band = forms.ChoiceField(label=_("Cost band"), required=False, choices=[("", "—"), *Practice.CostBand.choices])
+
+    def practice_filters(self) -> PracticeFilters:
+        """The shared filter set (`filters.py`) the library and the API use too, from the validated form."""
+        data = self.cleaned_data
+        return practice_filters(
+            {
+                "q": data.get("q") or "",
+                "sector": data["sector"].code if data.get("sector") else "",
+                "country": data["country"].pk if data.get("country") else "",
+                "maturity": data.get("maturity") or "",
+                "sdg": data.get("sdg") or "",
+                "language": data["language"].pk if data.get("language") else "",
+                "cost_band": data.get("cost_band") or "",
+            }
+        )
 
     def engine_filters(self) -> dict[str, object]:
-        data = self.cleaned_data
-        filters: dict[str, object] = {}
-        if data.get("sector"):
-            filters["sectors"] = data["sector"].code
-        if data.get("country"):
-            filters["country"] = data["country"].pk
-        if data.get("maturity"):
-            filters["maturity"] = data["maturity"]
-        if data.get("sdg"):
-            filters["sdgs"] = data["sdg"]
-        if data.get("language"):
-            filters["language"] = data["language"].pk
-        return filters
+        return engine_filters(self.practice_filters())
 
 
 class AlertForm(forms.Form):

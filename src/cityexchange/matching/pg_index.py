@@ -6,7 +6,7 @@ Every passage of a published practice is a row of `matching_passage` (models.Pas
   normalised), so one indexed inner-product search ranks all languages fairly;
 - its tokens from the engine's own tokeniser as a tsvector (GIN), so Chinese and Thai are segmented exactly as in
   the in-process engine, whatever PostgreSQL's text-search configurations know;
-- the facets filters use (sectors, country, maturity, SDGs, language, city), so a filtered search is one HNSW
+- the facets filters use (sectors, country, maturity, cost band, SDGs, language, city), so a filtered search is one HNSW
   scan with pgvector's iterative scans (≥ 0.8) instead of a post-filter that runs dry.
 
 A search takes the best `DENSE_CANDIDATES` passages by meaning and the passages holding the query's rare words,
@@ -177,6 +177,7 @@ def _facets(doc: Doc) -> dict[str, Any]:
         "city_id": meta.get("city_id"),
         "country": meta.get("country") or "",
         "maturity": meta.get("maturity") or "",
+        "cost_band": meta.get("cost_band") or "",
         "language": meta.get("language") or "",
         "sectors": list(meta.get("sectors") or []),
         "sdgs": [int(g) for g in meta.get("sdgs") or []],
@@ -230,9 +231,10 @@ class PgBackend:
             if not text_changed:
                 f = _facets(doc)
                 cursor.execute(
-                    "UPDATE matching_passage SET city_id=%s, country=%s, maturity=%s, language=%s, sectors=%s, "
-                    "sdgs=%s WHERE doc_key = %s",
-                    [f["city_id"], f["country"], f["maturity"], f["language"], f["sectors"], f["sdgs"], doc.id],
+                    "UPDATE matching_passage SET city_id=%s, country=%s, maturity=%s, cost_band=%s, language=%s, "
+                    "sectors=%s, sdgs=%s WHERE doc_key = %s",
+                    [f["city_id"], f["country"], f["maturity"], f["cost_band"], f["language"], f["sectors"],
+                     f["sdgs"], doc.id],
                 )
                 cursor.execute("SELECT 1 FROM matching_passage WHERE doc_key = %s LIMIT 1", [doc.id])
                 if cursor.fetchone() is not None:
@@ -253,13 +255,13 @@ class PgBackend:
                 terms.update({t: 1 for t in counts if _usable(t)})
                 rows.append(
                     (doc.id, _practice_id(doc.id), ordinal, lang, passage, HalfVector(vector),
-                     tsvector_literal(counts), length, f["city_id"], f["country"], f["maturity"], f["language"],
-                     f["sectors"], f["sdgs"])
+                     tsvector_literal(counts), length, f["city_id"], f["country"], f["maturity"], f["cost_band"],
+                     f["language"], f["sectors"], f["sdgs"])
                 )
             cursor.executemany(
                 "INSERT INTO matching_passage (doc_key, practice_id, ordinal, lang, body, embedding, terms, length, "
-                "city_id, country, maturity, language, sectors, sdgs) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s)",
+                "city_id, country, maturity, cost_band, language, sectors, sdgs) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s)",
                 rows,
             )
             d, p, length = langs.get(lang, (0, 0, 0.0))
@@ -404,7 +406,7 @@ def _where(filters: Mapping[str, Any] | None, exclude_city: int | None) -> tuple
         elif key == "sdgs":
             clauses.append("sdgs && %s::int[]")
             params.append([int(v) for v in values(wanted)])
-        elif key in ("country", "maturity", "language"):
+        elif key in ("country", "maturity", "cost_band", "language"):
             clauses.append(f"{key} = ANY(%s)")
             params.append([str(v) for v in values(wanted)])
         elif key == "city_id":

@@ -14,15 +14,16 @@ from django.db.models import Count
 
 from cityexchange.challenges.models import Challenge
 from cityexchange.practices.models import Practice
-from cityexchange.practices.selectors import practices_visible_to
+from cityexchange.practices.selectors import PracticeFilters, practices_visible_to
 from cityexchange.registry.models import City, Membership
 
 from . import peers, store
 from .documents import city_record, practice_conditions, practice_id_of
 from .engine import Hit
+from .filters import engine_filters
 from .relevance import Strength, strength
 
-FILTER_KEYS = ("sectors", "country", "maturity", "sdgs", "language")
+FILTER_KEYS = ("sectors", "country", "maturity", "sdgs", "language", "cost_band", "city_id")
 
 
 @dataclass
@@ -58,7 +59,9 @@ def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 def _practices(user: Any, hits: list[Hit]) -> dict[int, Practice]:
     ids = [practice_id_of(h.id) for h in hits]
     qs = practices_visible_to(user).filter(pk__in=ids, status=Practice.Status.PUBLISHED)
-    qs = qs.select_related("city", "city__country", "language").prefetch_related("sectors", "goals", "indicators")
+    qs = qs.select_related("city", "city__country", "language").prefetch_related(
+        "sectors", "goals", "indicators", "translations"
+    )
     return {p.pk: p for p in qs}
 
 
@@ -97,6 +100,14 @@ def search(
     for rank, r in enumerate(results, start=1):
         r.rank = rank
     return results
+
+
+def find(user: Any, filters: PracticeFilters, *, k: int = 20, viewer_city: City | None = None) -> list[Result]:
+    """The one search behind the practice library, the search page and the API: the query and the shared
+    filters (`filters.py`) through the engine, strong matches first, then possible ones."""
+    results = search(user, filters.q, filters=engine_filters(filters), k=k, viewer_city=viewer_city)
+    strong, possible = strong_and_possible(results)
+    return strong + possible
 
 
 # How much transfer fit moves a recommendation: relevance decides, fit breaks near-ties and demotes misfits.

@@ -33,9 +33,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results: list[search.Result] = []
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
         enforce(request, "search")
-        results = search.search(
-            actor(request), form.cleaned_data["q"], filters=form.engine_filters(), viewer_city=_viewer_city(request)
-        )
+        results = search.find(actor(request), form.practice_filters(), viewer_city=_viewer_city(request))
     status = 422 if form.is_bound and form.errors else 200
     strong, possible = search.strong_and_possible(results)
     context = {"form": form, "results": results, "strong": strong, "possible": possible}

@@ -69,6 +69,7 @@ class PracticeFilters:
     city: str = ""
     status: str = ""
     sort: str = "newest"
+    cost_band: str = ""
 
 
 def validate_filters(f: PracticeFilters) -> PracticeFilters:
@@ -76,6 +77,8 @@ def validate_filters(f: PracticeFilters) -> PracticeFilters:
     clean_content_filters(f)
     if f.maturity and f.maturity not in Practice.Maturity.values:
         raise InvalidInput(_("Unknown maturity: %(v)s.") % {"v": f.maturity[:40]}, field="maturity")
+    if f.cost_band and f.cost_band not in Practice.CostBand.values:
+        raise InvalidInput(_("Unknown cost band: %(v)s.") % {"v": f.cost_band[:40]}, field="cost_band")
     if f.sdg and (not str(f.sdg).isdigit() or not 1 <= int(f.sdg) <= 17):
         raise InvalidInput(_("An SDG is a number from 1 to 17."), field="sdg")
     if f.city and (not str(f.city).isdigit() or int(f.city) > MAX_ID):
@@ -105,6 +108,8 @@ def practice_list(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
         qs = qs.filter(maturity=f.maturity)
     if f.language:
         qs = qs.filter(language_id=f.language)
+    if f.cost_band:
+        qs = qs.filter(cost_band=f.cost_band)
     if f.sdg:
         qs = qs.filter(pk__in=PracticeGoal.objects.filter(goal=int(f.sdg)).values("practice_id"))
     if f.city:
@@ -132,7 +137,8 @@ def _counts(base: QuerySet[Practice], key: str) -> list[tuple[Any, int]]:
 
 
 def practice_facets(qs: QuerySet[Practice]) -> dict[str, list[Facet]]:
-    """Counts per value of each facet over the current result (sector, country, maturity, language, SDG)."""
+    """Counts per value of each facet over the current result (sector, country, maturity, language, SDG, cost
+    band)."""
     base = Practice.objects.filter(pk__in=qs.order_by().values("pk"))
     sectors = {s.code: s.label for s in Sector.objects.all()}
     countries = {c.iso2: c.label for c in Country.objects.filter(cities__practices__in=base).distinct()}
@@ -149,6 +155,7 @@ def practice_facets(qs: QuerySet[Practice]) -> dict[str, list[Facet]]:
         "maturity": facet("maturity", maturities),
         "language": facet("language_id", languages),
         "sdg": sorted(facet("goals__goal", goals), key=lambda f: int(f.value)),
+        "cost_band": facet("cost_band", dict(Practice.CostBand.choices)),
     }
 
 

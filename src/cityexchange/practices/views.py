@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityexchange.accounts.permissions import is_secretariat
+from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
-from cityexchange.core.ratelimit import rate_limit
+from cityexchange.core.ratelimit import enforce, rate_limit
 from cityexchange.core.views import actor, apply_error, querydict_without
 from cityexchange.desk.languages import content_code
 from cityexchange.desk.selectors import ask_state
+from cityexchange.matching import search
+from cityexchange.matching.filters import is_filtered, practice_filters
 from cityexchange.registry.models import City
 
 from . import selectors, services
@@ -37,7 +40,7 @@ from .permissions import can_edit, can_moderate, can_see_contacts
 from .reading import InvalidDocument
 from .translated import ORIGINAL_PARAM, reading_for
 
-FACETS = ("sector", "country", "maturity", "language", "sdg")
+FACETS = ("sector", "country", "maturity", "language", "sdg", "cost_band")
 
 
 def _filters(request: HttpRequest, **fixed: str) -> selectors.PracticeFilters:
@@ -49,22 +52,62 @@ def _filters(request: HttpRequest, **fixed: str) -> selectors.PracticeFilters:
         maturity=g.get("maturity", ""),
         language=g.get("language", ""),
         sdg=g.get("sdg", ""),
+        cost_band=g.get("cost_band", ""),
         city=g.get("city", ""),
         status=fixed.get("status", g.get("status", "")),
         sort=g.get("sort", "") or "newest",
     )
 
 
+def _library_search(request: HttpRequest) -> HttpResponse:
+    """The library's box with words in it: the one search (matching.search.find) the search page and the API
+    use, with the same filters; strong matches first, possible ones folded."""
+    user = actor(request)
+    try:
+        filters = practice_filters(request.GET)
+    except DomainError as exc:
+        return _browse(request, error=exc)
+    enforce(request, "search")
+    city_id = user_city_ids(user).values_list("city_id", flat=True).first()
+    viewer = City.objects.filter(pk=city_id).first() if city_id else None
+    results = search.find(user, filters, viewer_city=viewer)
+    strong, possible = search.strong_and_possible(results)
+    found = Practice.objects.filter(pk__in=[r.practice.pk for r in results])
+    context = {
+        "searching": True,
+        "results": results,
+        "strong": strong,
+        "possible": possible,
+        "filters": filters,
+        "facets": selectors.practice_facets(found),
+        "form": FilterForm(request.GET or None),
+        "query": querydict_without(request, "page"),
+        "facet_links": {f: querydict_without(request, f, "page") for f in FACETS},
+        "export_query": querydict_without(request, "page", "sort", "status", "q"),
+    }
+    if is_filtered(filters):
+        context["clear_filters_url"] = "?" + urlencode({"q": filters.q})
+    template = "practices/_results.html" if request.headers.get("HX-Request") else "practices/list.html"
+    return render(request, template, context)
+
+
 def practice_list(request: HttpRequest) -> HttpResponse:
-    error = None
+    if request.GET.get("q", "").strip():
+        return _library_search(request)
+    return _browse(request)
+
+
+def _browse(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
+    """No words in the box: the library as a list, newest first, with the same filters in SQL."""
     filters = _filters(request)
+    filters.q = ""
     try:
         qs = selectors.practice_list(actor(request), filters)
     except DomainError as exc:
         error = exc
         filters = selectors.PracticeFilters()
         qs = selectors.practice_list(actor(request), filters)
-    page = Paginator(qs.prefetch_related("sectors"), 20).get_page(request.GET.get("page"))
+    page = Paginator(qs.prefetch_related("sectors", "indicators", "translations"), 20).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "error": error,

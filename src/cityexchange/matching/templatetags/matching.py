@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from cityexchange.core.sdgs import sdg_label
 from cityexchange.matching import peers
@@ -10,6 +13,7 @@ from cityexchange.matching.search import Result
 from cityexchange.matching.search import percent as _percent
 from cityexchange.matching.snippet import highlight, plain_text
 from cityexchange.practices.models import Indicator, Practice
+from cityexchange.practices.translated import approved_translation
 
 register = template.Library()
 
@@ -64,3 +68,27 @@ def key_indicator(practice: Practice) -> Indicator | None:
 @register.filter
 def population_span(practice: Practice) -> str:
     return population_range(practice)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A practice's title and summary as a result card shows them, with the language they are in."""
+
+    title: str
+    summary: str
+    lang: str  # of the title
+    summary_lang: str
+    translated: bool
+
+
+@register.filter
+def in_reader_language(practice: Practice) -> Shown:
+    """The approved translation into the reader's interface language when there is one, else the original.
+    Uses the practice's prefetched translations (no query per card)."""
+    code = (get_language() or "en").split("-")[0].lower()
+    t = approved_translation(practice, code)
+    if t is None:
+        return Shown(practice.title, practice.summary, practice.language_id, practice.language_id, False)
+    if t.summary:
+        return Shown(t.title, t.summary, t.language_id, t.language_id, True)
+    return Shown(t.title, practice.summary, t.language_id, practice.language_id, True)
