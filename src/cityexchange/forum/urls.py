@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "forum"
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("<slug:slug>/manage/check-in/", views.check_in, name="check_in"),
     path("<slug:slug>/check-in/<str:token>/", views.check_in_badge, name="check_in_badge"),
     path("<slug:slug>/manage/schedule/", views.schedule, name="schedule"),
+    path("<slug:slug>/manage/setup/", setup_views.setup, name="setup"),
     path("<slug:slug>/manage/schedule/status/", views.schedule_status, name="schedule_status"),
 ]

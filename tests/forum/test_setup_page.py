@@ -1,0 +1,94 @@
+"""The organisers' set-up page: rooms, slots, tables and interpreters through the services, refused to others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cityexchange.core.models import AuditEntry
+from cityexchange.forum.models import Interpreter, MeetingTable, Room, Slot
+from tests.forum.factories import DAY1
+
+pytestmark = pytest.mark.django_db
+
+
+def url(event: Any) -> str:
+    return f"/en/forum/{event.slug}/manage/setup/"
+
+
+def test_anonymous_is_sent_to_sign_in(client: Any, event: Any) -> None:
+    response = client.get(url(event))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.post(url(event), {"form": "room", "room-name": "Hall A"}).status_code == 302
+    assert not Room.objects.exists()
+
+
+def test_an_officer_who_does_not_organise_is_refused(client: Any, event: Any, sao_paulo_coordinator: Any) -> None:
+    client.force_login(sao_paulo_coordinator)
+    assert client.get(url(event)).status_code == 403
+    response = client.post(url(event), {"form": "tables", "tables-count": "3", "tables-seats": "4"})
+    assert response.status_code == 403
+    assert not MeetingTable.objects.exists()
+
+
+def test_organiser_sets_up_the_event(client: Any, event: Any, organiser: Any) -> None:
+    client.force_login(organiser)
+    page = client.get(url(event))
+    assert (
+        page.status_code == 200 and "<script>" not in page.content.decode() and " onclick=" not in page.content.decode()
+    )
+    day = DAY1.isoformat()
+    steps = [
+        ({"form": "room", "room-name": "Hall A", "room-capacity": "40"}, "forum.room.add"),
+        ({"form": "slot", "slot-starts_at": f"{day}T10:00", "slot-ends_at": f"{day}T10:30"}, "forum.slot.add"),
+        ({"form": "tables", "tables-count": "3", "tables-seats": "4", "tables-name_prefix": "T"}, "forum.tables.create"),
+    ]
+    for data, action in steps:
+        response = client.post(url(event), data)
+        assert response.status_code == 302, response.content.decode()[:1500]
+        assert AuditEntry.objects.filter(action=action, actor=organiser).exists()
+    slot = Slot.objects.get(event=event)
+    assert slot.starts_at.astimezone(event.tz).hour == 10  # read in the event's time zone
+    response = client.post(
+        url(event),
+        {
+            "form": "interpreter",
+            "interpreter-name": "Anna",
+            "interpreter-language_pairs": "ru-en, en-zh",
+            "interpreter-available_slots": [slot.pk],
+        },
+    )
+    assert response.status_code == 302
+    interpreter = Interpreter.objects.get(event=event)
+    assert interpreter.language_pairs == ["en-ru", "en-zh"] and list(interpreter.available_slots.all()) == [slot]
+    assert AuditEntry.objects.filter(action="forum.interpreter.add", target_id=str(interpreter.pk)).exists()
+    assert list(MeetingTable.objects.filter(event=event).values_list("name", flat=True)) == ["T1", "T2", "T3"]
+    html = client.get(url(event)).content.decode()
+    assert "Hall A" in html and "Anna" in html and "T3" in html
+
+
+def test_the_services_refusals_show_on_the_form(client: Any, event: Any, organiser: Any) -> None:
+    client.force_login(organiser)
+    outside = "2001-01-01T10:00"
+    response = client.post(url(event), {"form": "slot", "slot-starts_at": outside, "slot-ends_at": "2001-01-01T10:30"})
+    assert response.status_code == 422 and "outside the event" in response.content.decode()
+    response = client.post(
+        url(event), {"form": "interpreter", "interpreter-name": "Anna", "interpreter-language_pairs": "xx"}
+    )
+    assert response.status_code == 422 and "is not a pair" in response.content.decode()
+    assert not Slot.objects.exists() and not Interpreter.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="forum.").exists()
+
+
+def test_the_secretariat_may_set_up_any_event(client: Any, event: Any, secretariat: Any) -> None:
+    client.force_login(secretariat)
+    response = client.post(url(event), {"form": "room", "room-name": "Hall B"})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="forum.room.add", actor=secretariat).exists()
+
+
+def test_the_desk_links_to_the_set_up_page(client: Any, event: Any, organiser: Any) -> None:
+    client.force_login(organiser)
+    html = client.get(f"/en/forum/{event.slug}/manage/").content.decode()
+    assert url(event) in html and "/admin/forum/" not in html
