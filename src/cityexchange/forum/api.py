@@ -278,7 +278,7 @@ def suggestions(request: HttpRequest, event_id: int, registration_id: int | None
             "target": str(s.target.user),
             "city": s.target.city.name,
             "score": s.score,
-            "reasons": s.reasons,
+            "reasons": [r.text for r in s.reasons],
             "topic": s.topic,
         }
         for s in suggestions_for(reg, user=actor(request))

@@ -1,107 +1,127 @@
-"""Meetings the platform suggests to a delegate, from the year-round data.
+"""Meetings the platform suggests to a delegate, each with the reason in words.
 
-1. A city's open challenges against other registered cities' published practices: a practice answers a challenge
-   when they share a sector, or — with `engine=True` — when the matching engine (`matching.search
-   .recommend_for_challenge`, multilingual embeddings + BM25) ranks it among the challenge's answers. The reverse
-   direction (their challenges, our practices) counts too: both sides gain from the meeting.
-2. Where a city has no challenges or practices yet, the priority sectors of its membership application.
+Two reasons only, both of which a person can check:
+1. A challenge ↔ practice match: an open challenge of one city that a published practice of the other city
+   answers, as a *strong* match of the matching engine (either direction: their challenge, our practice counts
+   too). The engine's judgements are stored by tasks (`matching.challenge_matches`), so a page view only reads
+   rows: no request runs the model or grows with the size of the library.
+2. A shared working group of the association (governance): both cities are active members.
+
+Anything else — a shared sector, a similar size — is not a reason to cross a forum hall: it paired an energy-peak
+challenge with a land-subsidence radar. A pair the engine cannot explain is not suggested.
 
 One suggestion per other city, addressed to its first registered delegate (its delegation's head), best first.
-Cities already met or asked (an open request with anyone of them) are left out.
+Cities already met or asked (an open request with anyone of them) are left out. Challenges and practices are
+read through their visibility rules (`challenges_visible_to`, `practices_visible_to`) for the reader.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cityexchange.registry.models import MembershipApplication, Sector
+from cityexchange.challenges.selectors import challenges_visible_to
+from cityexchange.governance.models import GroupMember
+from cityexchange.matching.challenge_matches import OPEN
+from cityexchange.matching.models import ChallengeMatch
+from cityexchange.practices.models import Practice
+from cityexchange.practices.selectors import practices_visible_to
+from cityexchange.registry.city_names import name_in
 
 from .models import MeetingRequest, Registration
 from .permissions import party_ids
 
-logger = logging.getLogger(__name__)
+# A strong challenge ↔ practice match says more than sharing a working group: it names what to talk about.
+MATCH_WEIGHT = 3.0
+GROUP_WEIGHT = 1.0
+REASONS_SHOWN = 3
+
+
+@dataclass
+class Reason:
+    kind: str  # "challenge" (theirs or ours, matched by the engine) or "group"
+    text: str  # plain words, for the API
+    html: SafeString  # the same words, user content isolated with its language, for the page
 
 
 @dataclass
 class Suggestion:
     target: Registration
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     topic: str = ""
 
 
-def _sector_labels(codes: set[str]) -> str:
-    return ", ".join(s.label for s in Sector.objects.filter(code__in=codes))
+def _city(city: Any) -> tuple[str, str]:
+    return name_in(city, get_language() or "en")
 
 
-Items = dict[int, list[tuple[str, set[str]]]]
+def _words(template: str, parts: dict[str, tuple[str, str]]) -> tuple[str, SafeString]:
+    """The translated sentence as plain text and as HTML with each part isolated (`<bdi lang dir="auto">`)."""
+    text = template % {k: v for k, (v, _lang) in parts.items()}
+    html = conditional_escape(template) % {
+        k: format_html('<bdi lang="{}" dir="auto">{}</bdi>', lang, v) for k, (v, lang) in parts.items()
+    }
+    return text, mark_safe(html)  # noqa: S308 — the template is escaped, every part is format_html
 
 
-def _needs_and_offers(city_ids: set[int]) -> tuple[Items, Items]:
-    """(challenges, practices) per city as (title, sector codes); empty when those apps are not there."""
-    needs: Items = defaultdict(list)
-    offers: Items = defaultdict(list)
-    try:
-        from cityexchange.challenges.models import Challenge
-        from cityexchange.practices.models import Practice
-    except ImportError:  # the apps are optional for the forum
-        return needs, offers
-    for model, out, status in (
-        (Challenge, needs, ("open", "in_progress")),
-        (Practice, offers, ("published",)),
-    ):
-        items: dict[int, tuple[int, str, set[str]]] = {}
-        rows = model.objects.filter(city_id__in=city_ids, status__in=status).values_list(  # type: ignore[attr-defined]
-            "pk", "city_id", "title", "sectors__code"
-        )
-        for pk, city_id, title, code in rows:
-            entry = items.setdefault(pk, (city_id, title, set()))
-            if code:
-                entry[2].add(code)
-        for city_id, title, codes in items.values():
-            out[city_id].append((title, codes))
-    return needs, offers
-
-
-def _priority_sectors(city_ids: set[int]) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = defaultdict(set)
-    rows = MembershipApplication.objects.filter(city_id__in=city_ids, status="approved").values_list(
-        "city_id", "priority_sectors__code"
+def _match_reason(match: ChallengeMatch) -> Reason:
+    c, p = match.challenge, match.practice
+    text, html = _words(
+        _("%(challenge_city)s’s challenge «%(challenge)s» — %(practice_city)s’s practice «%(practice)s» is a "
+          "strong match"),
+        {
+            "challenge_city": _city(c.city),
+            "challenge": (c.title, c.language_id),
+            "practice_city": _city(p.city),
+            "practice": (p.title, p.language_id),
+        },
     )
-    for city_id, code in rows:
-        if code:
-            out[city_id].add(code)
-    return out
+    return Reason("challenge", text, html)
 
 
-def _engine_pairs(user: Any, city_id: int, registered: set[int]) -> dict[int, list[tuple[str, str]]]:
-    """(challenge title, practice title) pairs per other city, from the matching engine; {} when unavailable."""
-    try:
-        from cityexchange.challenges.models import Challenge
-        from cityexchange.matching.search import recommend_for_challenge
-    except ImportError:
-        return {}
-    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    try:
-        for challenge in Challenge.objects.filter(city_id=city_id, status__in=("open", "in_progress"))[:5]:
-            for result in recommend_for_challenge(user, challenge, k=10):
-                if result.practice.city_id in registered:
-                    out[result.practice.city_id].append((challenge.title, result.practice.title))
-    except Exception:  # the engine is an extra: a failure there must not break the page
-        logger.exception("matching engine unavailable for forum suggestions")
-        return {}
-    return out
+def _group_reason(member: GroupMember) -> Reason:
+    group = member.group
+    text, html = _words(
+        _("Both cities are in the working group “%(group)s”"),
+        {"group": (group.label, get_language() or "en")},
+    )
+    return Reason("group", text, html)
 
 
-def suggestions_for(
-    registration: Registration, *, limit: int = 10, engine: bool = False, user: Any = None
-) -> list[Suggestion]:
+def _matches(user: Any, me: int, others: set[int]) -> list[ChallengeMatch]:
+    """Stored strong matches between my city and the others, in either direction, that the reader may see."""
+    return list(
+        ChallengeMatch.objects.filter(
+            Q(challenge__city_id=me, practice__city_id__in=others)
+            | Q(challenge__city_id__in=others, practice__city_id=me),
+            challenge__status__in=OPEN,
+            challenge__in=challenges_visible_to(user),
+            practice__status=Practice.Status.PUBLISHED,
+            practice__in=practices_visible_to(user),
+        )
+        .select_related("challenge__city", "practice__city")
+        .order_by("-score", "pk")
+    )
+
+
+def _shared_groups(me: int, others: set[int]) -> list[GroupMember]:
+    """Active memberships of the other cities in working groups my city is an active member of."""
+    mine = GroupMember.objects.filter(city_id=me, left_on__isnull=True).values("group_id")
+    return list(
+        GroupMember.objects.filter(group_id__in=mine, city_id__in=others, left_on__isnull=True)
+        .select_related("group")
+        .order_by("group__name", "pk")
+    )
+
+
+def suggestions_for(registration: Registration, *, limit: int = 10, user: Any = None) -> list[Suggestion]:
     event = registration.event
     party = party_ids(registration)
     others = list(
@@ -121,38 +141,28 @@ def suggestions_for(
             head.setdefault(r.city_id, r)
     if not head:
         return []
-    cities = set(head) | {registration.city_id}
-    needs, offers = _needs_and_offers(cities)
-    sectors = _priority_sectors(cities)
-    engine_pairs = _engine_pairs(user, registration.city_id, set(head)) if engine else {}
     me = registration.city_id
-    out = []
-    for city_id, target in head.items():
-        score = 0.0
-        reasons: list[str] = []
-        topic = ""
-        for need, offer in engine_pairs.get(city_id, [])[:2]:
-            score += 3
-            reasons.append(_("Your challenge “%(c)s” — their practice “%(p)s”") % {"c": need, "p": offer})
-            topic = topic or offer
-        for a, b, template in (
-            (me, city_id, _("Your challenge “%(c)s” — their practice “%(p)s” (%(s)s)")),
-            (city_id, me, _("Their challenge “%(c)s” — your practice “%(p)s” (%(s)s)")),
-        ):
-            for c_title, c_codes in needs.get(a, []):
-                for p_title, p_codes in offers.get(b, []):
-                    shared = c_codes & p_codes
-                    if shared:
-                        score += 1 + 0.1 * len(shared)
-                        if len(reasons) < 3:
-                            reasons.append(template % {"c": c_title, "p": p_title, "s": _sector_labels(shared)})
-                        topic = topic or p_title
-        shared = sectors.get(me, set()) & sectors.get(city_id, set())
-        if shared:
-            score += 0.3 * len(shared)
-            reasons.append(_("Both cities work on: %(sectors)s") % {"sectors": _sector_labels(shared)})
-            topic = topic or _sector_labels(shared)
-        if score > 0:
-            out.append(Suggestion(target=target, score=round(score, 2), reasons=reasons, topic=topic[:300]))
+    found: dict[int, Suggestion] = {}
+
+    def suggestion(city_id: int) -> Suggestion:
+        return found.setdefault(city_id, Suggestion(target=head[city_id], score=0.0))
+
+    for match in _matches(user, me, set(head)):
+        other = match.practice.city_id if match.challenge.city_id == me else match.challenge.city_id
+        s = suggestion(other)
+        s.score += MATCH_WEIGHT + match.score
+        if len(s.reasons) < REASONS_SHOWN:
+            s.reasons.append(_match_reason(match))
+        s.topic = s.topic or (match.practice.title if match.challenge.city_id == me else match.challenge.title)
+    for member in _shared_groups(me, set(head)):
+        s = suggestion(member.city_id)
+        s.score += GROUP_WEIGHT
+        if len(s.reasons) < REASONS_SHOWN:
+            s.reasons.append(_group_reason(member))
+        s.topic = s.topic or member.group.label
+    out = [s for s in found.values() if s.reasons]  # nothing unexplained is shown
+    for s in out:
+        s.score = round(s.score, 2)
+        s.topic = s.topic[:300]
     out.sort(key=lambda s: (-s.score, s.target.city.name))
     return out[:limit]

@@ -160,13 +160,12 @@ def delegates(request: HttpRequest, slug: str) -> HttpResponse:
     regs = selectors.registrations_visible_to(actor(request), event).filter(status=Registration.Status.APPROVED)
     if q:
         regs = regs.filter(Q(user__display_name__icontains=q) | Q(city__name__icontains=q) | Q(role__icontains=q))
-    engine = request.GET.get("engine") == "1"
     suggestions = (
-        suggestions_for(me, engine=engine, user=actor(request))
+        suggestions_for(me, user=actor(request))
         if me is not None and me.status == Registration.Status.APPROVED
         else []
     )
-    context = _base(request, event, delegates=regs, me=me, q=q, suggestions=suggestions, engine=engine)
+    context = _base(request, event, delegates=regs, me=me, q=q, suggestions=suggestions)
     return render(request, "forum/delegates.html", context)
 
 

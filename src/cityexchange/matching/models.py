@@ -66,6 +66,7 @@ class Passage(models.Model):
     city_id = models.BigIntegerField(null=True)
     country = models.CharField(max_length=2, blank=True)
     maturity = models.CharField(max_length=20, blank=True)
+    cost_band = models.CharField(max_length=20, blank=True, default="")
     language = models.CharField(max_length=10, blank=True)
     sectors = ArrayField(models.CharField(max_length=40), default=list)
     sdgs = ArrayField(models.IntegerField(), default=list)
@@ -157,6 +158,23 @@ class AlertHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} → {self.practice_id}"
+
+
+class ChallengeMatch(models.Model):
+    """A published practice of another city that is a strong match for an open challenge, as the engine judged
+    it when either last changed (`challenge_matches.py`, run by tasks). Pages that pair cities — the forum's
+    suggested meetings — read these rows instead of running the engine on a request."""
+
+    challenge = models.ForeignKey("challenges.Challenge", on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["challenge", "practice"], name="one_match_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} ↔ {self.practice_id}"
 
 
 class Feedback(TimeStamped):

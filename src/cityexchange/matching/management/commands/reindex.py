@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from cityexchange.core.progress import progress_bars
-from cityexchange.matching import store
+from cityexchange.matching import challenge_matches, store
 from cityexchange.practices.models import Practice
 
 
@@ -19,6 +19,8 @@ class Command(BaseCommand):
         with progress_bars() as bars:
             searchable, removed = store.reindex_all(bars("practices", total))
         store.reset()
+        matches = challenge_matches.rematch_all()
+        self.stdout.write(f"{matches} strong challenge matches stored")
         self.stdout.write(
             self.style.SUCCESS(
                 f"{searchable} practices searchable, {removed} removed from the index "
