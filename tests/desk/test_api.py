@@ -30,7 +30,12 @@ def test_languages_and_requests(client, practice, kazan_officer):
     r = client.put("/api/v1/desk/languages", json.dumps({"languages": ["xx"]}), content_type="application/json")
     assert r.status_code == 422 and r.json()["field"] == "languages"
     r = _post(client, "/api/v1/desk/requests", {"practice_id": practice.pk, "language": "ru"})
-    assert r.status_code == 201 and r.json() == {"practice_id": practice.pk, "language": "ru", "readers": 1}
+    assert r.status_code == 201 and r.json() == {
+        "practice_id": practice.pk,
+        "challenge_id": None,
+        "language": "ru",
+        "readers": 1,
+    }
     assert _post(client, "/api/v1/desk/requests", {"practice_id": practice.pk, "language": "ru"}).status_code == 409
     for bad in ("pt", "de"):
         r = _post(client, "/api/v1/desk/requests", {"practice_id": practice.pk, "language": bad})

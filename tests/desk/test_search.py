@@ -93,7 +93,7 @@ def test_hindi_query_ranks_a_chinese_practice_higher_once_its_hindi_translation_
 
     translator = CityRoleFactory(city=pune, role="officer").user
     owner = CityRoleFactory(city=shanghai, role="coordinator").user
-    version = services.translation_submit(actor=translator, practice=waste, language="hi", data=HINDI)
+    version = services.translation_submit(actor=translator, item=waste, language="hi", data=HINDI)
     with capture(execute=True):  # approval re-indexes the practice after commit
         services.translation_approve(actor=owner, version=version)
 

@@ -35,14 +35,14 @@ def test_officer_declares_languages_and_unknown_ones_are_refused(kazan_officer):
 
 
 def test_readers_ask_once_each_and_are_counted(practice, kazan_officer, shanghai_officer):
-    services.translation_request(actor=kazan_officer, practice=practice, language="ru")
-    services.translation_request(actor=shanghai_officer, practice=practice, language="ru")
-    services.translation_request(actor=shanghai_officer, practice=practice, language="zh")
+    services.translation_request(actor=kazan_officer, item=practice, language="ru")
+    services.translation_request(actor=shanghai_officer, item=practice, language="ru")
+    services.translation_request(actor=shanghai_officer, item=practice, language="zh")
     with pytest.raises(Conflict) as exc:
-        services.translation_request(actor=kazan_officer, practice=practice, language="ru")
+        services.translation_request(actor=kazan_officer, item=practice, language="ru")
     assert exc.value.field == "language"
     columns = {c.language.code: c.items for c in selectors.wanted(["ru", "zh"])}
-    assert [(i.practice.pk, i.readers) for i in columns["ru"]] == [(practice.pk, 2)]
+    assert [(i.item.pk, i.readers) for i in columns["ru"]] == [(practice.pk, 2)]
     assert [i.readers for i in columns["zh"]] == [1]
     assert TranslationRequest.objects.count() == 3
 
@@ -54,22 +54,22 @@ def test_readers_ask_once_each_and_are_counted(practice, kazan_officer, shanghai
 def test_requests_into_the_original_or_a_language_not_enabled_are_refused(practice, kazan_officer, language, field):
     # "de" is a content language in the reference data but not a language of this site's interface.
     with pytest.raises(InvalidInput) as exc:
-        services.translation_request(actor=kazan_officer, practice=practice, language=language)
+        services.translation_request(actor=kazan_officer, item=practice, language=language)
     assert exc.value.field == field
     assert not TranslationRequest.objects.exists()
 
 
 def test_anonymous_cannot_ask_or_translate(practice):
     with pytest.raises(PermissionDenied):
-        services.translation_request(actor=AnonymousUser(), practice=practice, language="ru")
+        services.translation_request(actor=AnonymousUser(), item=practice, language="ru")
     with pytest.raises(PermissionDenied):
-        services.translation_submit(actor=AnonymousUser(), practice=practice, language="ru", data=ru_text())
+        services.translation_submit(actor=AnonymousUser(), item=practice, language="ru", data=ru_text())
     assert not TranslationVersion.objects.exists()
 
 
 def test_a_user_without_a_member_city_cannot_translate(practice):
     with pytest.raises(PermissionDenied):
-        services.translation_submit(actor=UserFactory(), practice=practice, language="ru", data=ru_text())
+        services.translation_submit(actor=UserFactory(), item=practice, language="ru", data=ru_text())
 
 
 def test_desk_lists_most_wanted_first_and_defaults_to_declared_languages(sao_paulo, practice, kazan_officer):
@@ -79,14 +79,14 @@ def test_desk_lists_most_wanted_first_and_defaults_to_declared_languages(sao_pau
     )
     readers = [UserFactory() for _ in range(3)]
     for user in readers:
-        services.translation_request(actor=user, practice=other, language="ru")
-    services.translation_request(actor=readers[0], practice=practice, language="ru")
-    services.translation_request(actor=readers[0], practice=practice, language="hi")
+        services.translation_request(actor=user, item=other, language="ru")
+    services.translation_request(actor=readers[0], item=practice, language="ru")
+    services.translation_request(actor=readers[0], item=practice, language="hi")
     services.languages_set(actor=kazan_officer, languages=["ru"])
     codes, chosen = selectors.desk_languages(kazan_officer, "")
     assert (codes, chosen) == (["ru"], "")
     [ru] = selectors.wanted(codes)
-    assert [(i.practice.pk, i.readers) for i in ru.items] == [(other.pk, 3), (practice.pk, 1)]
+    assert [(i.item.pk, i.readers) for i in ru.items] == [(other.pk, 3), (practice.pk, 1)]
     codes, chosen = selectors.desk_languages(kazan_officer, "all")
     assert "hi" in codes and chosen == "all"
     with pytest.raises(InvalidInput) as exc:
@@ -104,14 +104,14 @@ def test_workflow_another_city_translates_the_owning_city_approves(
     try:
         services.languages_set(actor=shanghai_officer, languages=["ru"])
         with django_capture_on_commit_callbacks(execute=True):
-            services.translation_request(actor=kazan_officer, practice=practice, language="ru")
+            services.translation_request(actor=kazan_officer, item=practice, language="ru")
         # The translator who declared Russian hears of it; the reader who asked does not.
         assert [m.to for m in mail.outbox] == [[shanghai_officer.email]]
         assert f"/desk/translate/{practice.pk}/ru/" in mail.outbox[0].body
         mail.outbox.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
-            version = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+            version = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
         assert (version.number, version.status, version.city.name) == (1, V.SUBMITTED, "Kazan")
         assert [m.to for m in mail.outbox] == [[sao_paulo_coordinator.email]]  # the owning city reviews
         assert not PracticeTranslation.objects.exists()  # nothing shown before approval
@@ -131,7 +131,7 @@ def test_workflow_another_city_translates_the_owning_city_approves(
         assert not TranslationRequest.objects.filter(fulfilled_at__isnull=True).exists()
         # A current translation needs no request.
         with pytest.raises(Conflict):
-            services.translation_request(actor=shanghai_officer, practice=practice, language="ru")
+            services.translation_request(actor=shanghai_officer, item=practice, language="ru")
     finally:
         store.set_encoder(None)
 
@@ -140,7 +140,7 @@ RU_NAMES = ["Время поездки", "Пассажиров в день"]
 
 
 def test_the_secretariat_approves_too(practice, kazan_officer, secretariat):
-    version = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+    version = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
     services.translation_approve(actor=secretariat, version=version)
     assert TranslationVersion.objects.get(pk=version.pk).status == V.APPROVED
 
@@ -159,19 +159,19 @@ def test_the_secretariat_approves_too(practice, kazan_officer, secretariat):
 )
 def test_bad_translations_are_refused_naming_the_field(practice, kazan_officer, changes, language, field):
     with pytest.raises(InvalidInput) as exc:
-        services.translation_submit(actor=kazan_officer, practice=practice, language=language, data=ru_text(**changes))
+        services.translation_submit(actor=kazan_officer, item=practice, language=language, data=ru_text(**changes))
     assert exc.value.field == field
     assert not TranslationVersion.objects.exists()
 
 
 def test_approving_twice_and_corrections_keep_every_version(practice, kazan_officer, sao_paulo_coordinator):
-    v1 = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+    v1 = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
     services.translation_approve(actor=sao_paulo_coordinator, version=v1)
     with pytest.raises(InvalidTransition):
         services.translation_approve(actor=sao_paulo_coordinator, version=v1)
     # Editing the approved translation is a new version; readers keep the approved one until it is approved.
     v2 = services.translation_submit(
-        actor=kazan_officer, practice=practice, language="ru", data=ru_text(title="Автобусные полосы")
+        actor=kazan_officer, item=practice, language="ru", data=ru_text(title="Автобусные полосы")
     )
     assert v2.number == 2
     assert PracticeTranslation.objects.get(practice=practice).title == ru_text()["title"]
@@ -184,14 +184,14 @@ def test_approving_twice_and_corrections_keep_every_version(practice, kazan_offi
 
 
 def test_a_new_submission_replaces_a_waiting_one_which_is_kept(practice, kazan_officer, shanghai_officer):
-    v1 = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
-    v2 = services.translation_submit(actor=shanghai_officer, practice=practice, language="ru", data=ru_text())
+    v1 = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
+    v2 = services.translation_submit(actor=shanghai_officer, item=practice, language="ru", data=ru_text())
     assert TranslationVersion.objects.get(pk=v1.pk).status == V.SUPERSEDED
     assert (v2.number, v2.status) == (2, V.SUBMITTED)
 
 
 def test_sent_back_with_a_note(practice, kazan_officer, sao_paulo_coordinator, django_capture_on_commit_callbacks):
-    version = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+    version = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
     with pytest.raises(InvalidInput) as exc:
         services.translation_return(actor=sao_paulo_coordinator, version=version, note=" ")
     assert exc.value.field == "note"
@@ -214,7 +214,7 @@ def test_translation_goes_out_of_date_when_the_original_changes(sao_paulo, sao_p
     practice.refresh_from_db()
     names = [f"Показатель {i}" for i in range(practice.indicators.count())]
     version = services.translation_submit(
-        actor=kazan_officer, practice=practice, language="ru", data=ru_text(indicator_names=names)
+        actor=kazan_officer, item=practice, language="ru", data=ru_text(indicator_names=names)
     )
     services.translation_approve(actor=sao_paulo_coordinator, version=version)
     assert not PracticeTranslation.objects.get(practice=practice).is_out_of_date
@@ -224,15 +224,15 @@ def test_translation_goes_out_of_date_when_the_original_changes(sao_paulo, sao_p
     t = PracticeTranslation.objects.get(practice=practice)
     assert t.is_out_of_date
     # Readers may ask again for the update, and the desk shows the item as out of date.
-    services.translation_request(actor=kazan_officer, practice=practice, language="ru")
+    services.translation_request(actor=kazan_officer, item=practice, language="ru")
     [ru] = selectors.wanted(["ru"])
-    assert [(i.practice.pk, i.out_of_date) for i in ru.items] == [(practice.pk, True)]
+    assert [(i.item.pk, i.out_of_date) for i in ru.items] == [(practice.pk, True)]
 
 
 def test_only_published_practices_go_to_the_desk(sao_paulo, practice, kazan_officer):
     Practice.objects.filter(pk=practice.pk).update(status=Practice.Status.ARCHIVED)
     practice.refresh_from_db()
     with pytest.raises(InvalidTransition):
-        services.translation_request(actor=kazan_officer, practice=practice, language="ru")
+        services.translation_request(actor=kazan_officer, item=practice, language="ru")
     with pytest.raises(InvalidTransition):
-        services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+        services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())

@@ -25,7 +25,7 @@ def _form(**changes: str) -> dict[str, str]:
 
 def test_desk_page_needs_sign_in_and_lists_wanted_translations(client, practice, kazan_officer, shanghai_officer):
     assert client.get("/ru/desk/").status_code == 302
-    services.translation_request(actor=shanghai_officer, practice=practice, language="ru")
+    services.translation_request(actor=shanghai_officer, item=practice, language="ru")
     client.force_login(kazan_officer)
     page = client.get("/ru/desk/", {"language": "ru"})
     html = page.content.decode()
@@ -79,7 +79,7 @@ def test_translate_page_refusals_and_errors_named(client, practice, kazan_office
 def test_review_page_translator_cannot_approve_owner_can(
     client, practice, kazan_officer, shanghai_officer, sao_paulo_coordinator
 ):
-    version = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+    version = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
     url = f"/ru/desk/translations/{version.pk}/"
     assert client.get(url).status_code == 302
     client.force_login(shanghai_officer)  # neither the translator nor the owning city
@@ -103,7 +103,7 @@ def test_review_page_translator_cannot_approve_owner_can(
 def test_reader_sees_the_translation_marked_and_can_open_the_original(
     client, practice, kazan_officer, sao_paulo_coordinator
 ):
-    version = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+    version = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
     services.translation_approve(actor=sao_paulo_coordinator, version=version)
     html = client.get(f"/ru/practices/{practice.pk}/").content.decode()
     assert f'<h1 lang="ru" dir="auto">{RU["title"]}</h1>' in html
@@ -119,7 +119,7 @@ def test_reader_sees_the_translation_marked_and_can_open_the_original(
 
 
 def test_out_of_date_translation_is_shown_as_such(client, practice, kazan_officer, sao_paulo_coordinator):
-    version = services.translation_submit(actor=kazan_officer, practice=practice, language="ru", data=ru_text())
+    version = services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
     services.translation_approve(actor=sao_paulo_coordinator, version=version)
     assert "out-of-date" not in client.get(f"/ru/practices/{practice.pk}/").content.decode()
     Practice.objects.filter(pk=practice.pk).update(solution="Uma solução nova.")

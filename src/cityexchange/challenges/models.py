@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +57,52 @@ class Challenge(TimeStamped):
     def searchable_text(self) -> tuple[str, str]:
         """(language code, the challenge's text): what search and matching index."""
         return self.language_id, "\n\n".join(str(getattr(self, f)) for f in self.SEARCHABLE_FIELDS if getattr(self, f))
+
+    def source_digest(self) -> str:
+        """A fingerprint of the text a translation renders: one approved against another is out of date."""
+        parts = [str(getattr(self, f) or "") for f in self.SEARCHABLE_FIELDS]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+class ChallengeTranslation(TimeStamped):
+    """A challenge in another language, approved on the translation desk by the challenge's city (or the
+    secretariat); shown as a translation, with the city that translated it and the fingerprint of the original it
+    was made from (see `is_out_of_date`)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="translations")
+    language = models.ForeignKey("registry.Language", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    desired_outcome = models.TextField(_("desired outcome"), blank=True)
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    translated_for = models.ForeignKey(
+        "registry.City",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by (city)"),
+    )
+    source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
+    approved_at = models.DateTimeField(_("approved"))
+
+    class Meta:
+        ordering = ["language_id"]
+        verbose_name = _("challenge translation")
+        verbose_name_plural = _("challenge translations")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "language"], name="one_challenge_translation_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language_id}]"
+
+    @property
+    def is_full(self) -> bool:
+        return True
+
+    @property
+    def is_out_of_date(self) -> bool:
+        return self.source_digest != self.challenge.source_digest()

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.errors import DomainError, PermissionDenied
 from cityexchange.core.views import actor, apply_error, querydict_without
+from cityexchange.desk.languages import content_code
+from cityexchange.desk.selectors import ask_state
 from cityexchange.practices.forms import show_errors
 from cityexchange.practices.reading import InvalidDocument
 from cityexchange.practices.selectors import officer_cities
@@ -24,6 +26,7 @@ from .forms import ChallengeForm
 from .models import Challenge
 from .permissions import can_edit
 from .services import TRANSITIONS
+from .translated import ORIGINAL_PARAM, reading_for
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
@@ -65,10 +68,18 @@ def detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     next_statuses = [
         (s, Challenge.Status(s).label) for s in Challenge.Status.values if s in TRANSITIONS[challenge.status]
     ]
+    code = content_code(request.LANGUAGE_CODE)
+    text = reading_for(challenge, code, want_original=ORIGINAL_PARAM in request.GET)
     return render(
         request,
         "challenges/detail.html",
-        {"challenge": challenge, "can_edit": editable, "next_statuses": next_statuses if editable else []},
+        {
+            "challenge": challenge,
+            "can_edit": editable,
+            "next_statuses": next_statuses if editable else [],
+            "text": text,
+            "ask": ask_state(user, challenge, code, text.available),
+        },
     )
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from cityexchange.challenges.selectors import get_challenge_for
 from cityexchange.core.api_support import AUTH_REQUIRED, ErrorOut
 from cityexchange.core.errors import InvalidInput
 from cityexchange.core.views import actor
@@ -17,20 +18,31 @@ from cityexchange.registry.models import City
 from . import selectors, services
 from .models import TranslationRequest, TranslationVersion
 from .schemas import LanguagesIn, LanguagesOut, RequestIn, RequestOut, ReturnIn, TranslationIn, VersionOut, WantedOut
+from .subjects import VERSION_TEXTS, subject_of
 
 router = Router(tags=["translation desk"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _item(user: Any, practice_id: int | None, challenge_id: int | None) -> Any:
+    """The practice or the challenge named (exactly one), if `user` may see it."""
+    if (practice_id is None) == (challenge_id is None):
+        raise InvalidInput(_("Give either practice_id or challenge_id."), field="practice_id")
+    if practice_id is not None:
+        return get_practice_for(user, practice_id)
+    return get_challenge_for(user, challenge_id)
 
 
 def version_out(v: TranslationVersion) -> dict[str, Any]:
     return {
         "id": v.pk,
         "practice_id": v.practice_id,
+        "challenge_id": v.challenge_id,
         "language": v.language_id,
         "number": v.number,
         "status": v.status,
         "city": v.city.name,
-        **{k: getattr(v, k) for k in ("title", "summary", "problem", "solution", "results_text", "indicator_names")},
+        **{k: getattr(v, k) for k in (*VERSION_TEXTS, "indicator_names")},
         "note": v.note,
         "created_at": v.created_at,
         "reviewed_at": v.reviewed_at,
@@ -53,10 +65,12 @@ def wanted(request: HttpRequest, language: str = "") -> Any:
     codes, _chosen = selectors.desk_languages(actor(request), language)
     return [
         {
-            "practice_id": item.practice.pk,
-            "title": item.practice.title,
-            "city": item.practice.city.name,
-            "original_language": item.practice.language_id,
+            "kind": item.kind,
+            "practice_id": item.item.pk if item.kind == "practice" else None,
+            "challenge_id": item.item.pk if item.kind == "challenge" else None,
+            "title": item.item.title,
+            "city": item.item.city.name,
+            "original_language": item.item.language_id,
             "language": item.language,
             "readers": item.readers,
             "waiting_version_id": item.waiting.pk if item.waiting else None,
@@ -69,28 +83,34 @@ def wanted(request: HttpRequest, language: str = "") -> Any:
 
 @router.post("/requests", response={201: RequestOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Ask for a translation")
 def ask(request: HttpRequest, payload: RequestIn) -> Any:
-    practice = get_practice_for(actor(request), payload.practice_id)
-    made = services.translation_request(actor=actor(request), practice=practice, language=payload.language)
+    item = _item(actor(request), payload.practice_id, payload.challenge_id)
+    made = services.translation_request(actor=actor(request), item=item, language=payload.language)
     readers = TranslationRequest.objects.filter(
-        practice=practice, language_id=made.language_id, fulfilled_at__isnull=True
+        **subject_of(item).key, language_id=made.language_id, fulfilled_at__isnull=True
     ).count()
-    return Status(201, {"practice_id": practice.pk, "language": made.language_id, "readers": readers})
+    return Status(
+        201,
+        {
+            "practice_id": made.practice_id,
+            "challenge_id": made.challenge_id,
+            "language": made.language_id,
+            "readers": readers,
+        },
+    )
 
 
 @router.post("/translations", response={201: VersionOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Submit a translation")
 def submit(request: HttpRequest, payload: TranslationIn) -> Any:
-    """A new version of the translation into `language`; it waits for the approval of the practice's city."""
+    """A new version of the translation into `language`; it waits for the approval of the item's city."""
     user = actor(request)
-    practice = get_practice_for(user, payload.practice_id)
+    item = _item(user, payload.practice_id, payload.challenge_id)
     city = None
     if payload.city_id is not None:
         city = City.objects.filter(pk=payload.city_id).first() if 0 < payload.city_id <= selectors.MAX_ID else None
         if city is None:
             raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
-    data = payload.dict(exclude={"practice_id", "language", "city_id"})
-    version = services.translation_submit(
-        actor=user, practice=practice, language=payload.language, data=data, city=city
-    )
+    data = payload.dict(exclude={"practice_id", "challenge_id", "language", "city_id"})
+    version = services.translation_submit(actor=user, item=item, language=payload.language, data=data, city=city)
     return Status(201, version_out(version))
 
 

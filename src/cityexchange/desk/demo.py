@@ -31,7 +31,7 @@ def _ask(practice: Practice, language: str, emails: list[str]) -> int:
         if TranslationRequest.objects.filter(practice=practice, language_id=language, requested_by=user).exists():
             continue  # asked on an earlier run (open or already fulfilled)
         try:
-            services.translation_request(actor=user, practice=practice, language=language)
+            services.translation_request(actor=user, item=practice, language=language)
             asked += 1
         except DomainError:
             continue  # e.g. translated meanwhile: nothing to ask
@@ -51,7 +51,7 @@ def _translate(practice: Practice, item: dict[str, Any]) -> str:
     ).first()
     if version is None:
         data = {k: item[k] for k in TEXT_FIELDS}
-        version = services.translation_submit(actor=translator, practice=practice, language=language, data=data)
+        version = services.translation_submit(actor=translator, item=practice, language=language, data=data)
     if item.get("approve"):
         services.translation_approve(actor=reviewer, version=version)
         return "approved"

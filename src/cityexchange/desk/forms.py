@@ -3,6 +3,7 @@ same rules and name the same fields."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cityexchange.registry.models import City
 
 from .languages import enabled_languages
+from .subjects import Text
 
 
 class LanguagesForm(forms.Form):
@@ -29,33 +31,32 @@ def indicator_field(i: int) -> str:
 
 
 class TranslateForm(forms.Form):
-    """The translated text; its fields sit next to the original's on the page. Indicator names are added per
-    indicator of the practice (`indicator_0`, `indicator_1` …)."""
+    """The translated texts of a practice or a challenge (fields from its kind's `texts`); they sit next to the
+    original's on the page. A practice's indicator names are added per indicator (`indicator_0`, `indicator_1` …)."""
 
     city = forms.ModelChoiceField(label=_("Translated for"), queryset=City.objects.none(), required=False)
-    title = forms.CharField(label=_("Title"), required=False)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    problem = forms.CharField(
-        label=_("The problem it addressed"), widget=forms.Textarea(attrs={"rows": 8}), required=False
-    )
-    solution = forms.CharField(label=_("The solution"), widget=forms.Textarea(attrs={"rows": 10}), required=False)
-    results_text = forms.CharField(label=_("Results"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
 
-    def __init__(self, *args: Any, indicators: list[str], cities: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, texts: Sequence[Text], indicators: list[str], cities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         city: Any = self.fields["city"]
         city.queryset = cities
         if cities.count() <= 1:
             city.widget = forms.HiddenInput()
+        for text in texts:
+            widget = forms.Textarea(attrs={"rows": 8}) if text.markdown else None
+            if text.name == "summary":
+                widget = forms.Textarea(attrs={"rows": 3})
+            self.fields[text.name] = forms.CharField(label=text.label, required=False, widget=widget)
         for i, _name in enumerate(indicators):
             self.fields[indicator_field(i)] = forms.CharField(
                 label=_("Indicator %(n)d") % {"n": i + 1}, required=False, max_length=400
             )
+        self.text_names = [t.name for t in texts]
         self.indicator_count = len(indicators)
 
     def document(self) -> dict[str, Any]:
         data = self.cleaned_data
-        doc = {k: data.get(k, "") for k in ("title", "summary", "problem", "solution", "results_text")}
+        doc: dict[str, Any] = {k: data.get(k, "") for k in self.text_names}
         doc["indicator_names"] = [data.get(indicator_field(i), "") for i in range(self.indicator_count)]
         return doc
 

@@ -3,6 +3,8 @@ version of a volunteer's translation with its review."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -34,8 +36,22 @@ class LanguageSkill(models.Model):
 class TranslationRequest(TimeStamped):
     """One reader asking for a practice in one language. Open until a translation into it is approved."""
 
+    # Exactly one of practice and challenge.
     practice = models.ForeignKey(
-        "practices.Practice", on_delete=models.CASCADE, related_name="translation_requests", verbose_name=_("practice")
+        "practices.Practice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translation_requests",
+        verbose_name=_("practice"),
+    )
+    challenge = models.ForeignKey(
+        "challenges.Challenge",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translation_requests",
+        verbose_name=_("challenge"),
     )
     language = models.ForeignKey(
         "registry.Language", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
@@ -56,12 +72,26 @@ class TranslationRequest(TimeStamped):
                 fields=["practice", "language", "requested_by"],
                 condition=Q(fulfilled_at__isnull=True),
                 name="one_open_request_per_reader",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["challenge", "language", "requested_by"],
+                condition=Q(fulfilled_at__isnull=True),
+                name="one_open_challenge_request_per_reader",
+            ),
+            models.CheckConstraint(
+                condition=Q(practice__isnull=False, challenge__isnull=True)
+                | Q(practice__isnull=True, challenge__isnull=False),
+                name="request_of_a_practice_or_a_challenge",
+            ),
         ]
         indexes = [models.Index(fields=["language", "fulfilled_at"])]
 
     def __str__(self) -> str:
-        return f"{self.practice_id} → {self.language_id}"
+        return f"{self.practice_id or self.challenge_id} → {self.language_id}"
+
+    @property
+    def item(self) -> Any:
+        return self.practice if self.practice_id else self.challenge
 
 
 class TranslationVersion(TimeStamped):
@@ -74,8 +104,22 @@ class TranslationVersion(TimeStamped):
         APPROVED = "approved", _("Approved")
         SUPERSEDED = "superseded", _("Replaced by a later version")
 
+    # Exactly one of practice and challenge.
     practice = models.ForeignKey(
-        "practices.Practice", on_delete=models.CASCADE, related_name="translation_versions", verbose_name=_("practice")
+        "practices.Practice",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translation_versions",
+        verbose_name=_("practice"),
+    )
+    challenge = models.ForeignKey(
+        "challenges.Challenge",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translation_versions",
+        verbose_name=_("challenge"),
     )
     language = models.ForeignKey(
         "registry.Language", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
@@ -93,10 +137,13 @@ class TranslationVersion(TimeStamped):
         "registry.City", on_delete=models.PROTECT, related_name="+", verbose_name=_("translated by (city)")
     )
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"))
-    problem = models.TextField(_("problem addressed"))
-    solution = models.TextField(_("solution"))
+    # A practice's text (summary, problem, solution, results) or a challenge's (description, desired outcome).
+    summary = models.TextField(_("summary"), blank=True)
+    problem = models.TextField(_("problem addressed"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
     results_text = models.TextField(_("results"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    desired_outcome = models.TextField(_("desired outcome"), blank=True)
     indicator_names = models.JSONField(_("indicator names"), default=list, blank=True)
     source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
     status = models.CharField(
@@ -118,8 +165,20 @@ class TranslationVersion(TimeStamped):
         verbose_name = _("translation version")
         verbose_name_plural = _("translation versions")
         constraints = [
-            models.UniqueConstraint(fields=["practice", "language", "number"], name="unique_translation_version")
+            models.UniqueConstraint(fields=["practice", "language", "number"], name="unique_translation_version"),
+            models.UniqueConstraint(
+                fields=["challenge", "language", "number"], name="unique_challenge_translation_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(practice__isnull=False, challenge__isnull=True)
+                | Q(practice__isnull=True, challenge__isnull=False),
+                name="version_of_a_practice_or_a_challenge",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.practice_id} [{self.language_id}] v{self.number}"
+        return f"{self.practice_id or self.challenge_id} [{self.language_id}] v{self.number}"
+
+    @property
+    def item(self) -> Any:
+        return self.practice if self.practice_id else self.challenge

@@ -18,6 +18,7 @@ from cityexchange.accounts.models import CityRole, User
 from cityexchange.accounts.tasks import user_language
 
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
+from .subjects import subject_of
 
 
 def _send(users: list[User], message: Callable[[], tuple[str, str]]) -> int:
@@ -31,16 +32,23 @@ def _send(users: list[User], message: Callable[[], tuple[str, str]]) -> int:
     return sent
 
 
-def _link(name: str, **kwargs: int | str) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+def _version(version_id: int) -> TranslationVersion | None:
+    return (
+        TranslationVersion.objects.select_related("practice", "challenge", "language", "city", "translator")
+        .filter(pk=version_id)
+        .first()
+    )
 
 
 @task()
 def send_request_notice(request_id: int) -> int:
     """To the officers who declared the requested language (not the reader who asked)."""
-    request = TranslationRequest.objects.select_related("practice", "language").filter(pk=request_id).first()
+    request = (
+        TranslationRequest.objects.select_related("practice", "challenge", "language").filter(pk=request_id).first()
+    )
     if request is None:
         return 0
+    item = request.item
     users = list(
         User.objects.filter(
             is_active=True,
@@ -50,14 +58,14 @@ def send_request_notice(request_id: int) -> int:
         .exclude(pk=request.requested_by_id)
         .order_by("pk")
     )
-    link = _link("desk:translate", practice_id=request.practice_id, language=request.language_id)
+    link = settings.SITE_URL + subject_of(item).translate_url(request.language_id)
 
     def message() -> tuple[str, str]:
-        values = {"title": request.practice.title, "lang": request.language.native_name, "link": link}
+        values = {"title": item.title, "lang": request.language.native_name, "link": link}
         return (
             _("Translation wanted into %(lang)s: %(title)s") % values,
             _(
-                "A reader asked for the practice “%(title)s” in %(lang)s, a language you declared on the "
+                "A reader asked for “%(title)s” in %(lang)s, a language you declared on the "
                 "translation desk.\n\nTranslate it here: %(link)s"
             )
             % values,
@@ -69,27 +77,23 @@ def send_request_notice(request_id: int) -> int:
 @task()
 def send_review_notice(version_id: int) -> int:
     """To the officers of the practice's city: a translation waits for their approval."""
-    version = TranslationVersion.objects.select_related("practice", "language", "city").filter(pk=version_id).first()
+    version = _version(version_id)
     if version is None or version.status != TranslationVersion.Status.SUBMITTED:
         return 0
+    item = version.item
     users = list(
         User.objects.filter(
-            is_active=True, pk__in=CityRole.objects.filter(city_id=version.practice.city_id).values("user_id")
+            is_active=True, pk__in=CityRole.objects.filter(city_id=item.city_id).values("user_id")
         ).order_by("pk")
     )
-    link = _link("desk:review", version_id=version.pk)
+    link = settings.SITE_URL + reverse("desk:review", kwargs={"version_id": version.pk})
 
     def message() -> tuple[str, str]:
-        values = {
-            "title": version.practice.title,
-            "lang": version.language.native_name,
-            "city": version.city.name,
-            "link": link,
-        }
+        values = {"title": item.title, "lang": version.language.native_name, "city": version.city.name, "link": link}
         return (
             _("Translation to approve: %(title)s") % values,
             _(
-                "An officer of %(city)s translated your city's practice “%(title)s” into %(lang)s. Approve it or "
+                "An officer of %(city)s translated your city's “%(title)s” into %(lang)s. Approve it or "
                 "send it back with a note: %(link)s"
             )
             % values,
@@ -101,14 +105,13 @@ def send_review_notice(version_id: int) -> int:
 @task()
 def send_returned_notice(version_id: int) -> int:
     """To the translator: their version was sent back, with the reviewer's note."""
-    version = TranslationVersion.objects.select_related("practice", "language", "translator").filter(pk=version_id)
-    v = version.first()
+    v = _version(version_id)
     if v is None or v.translator is None:
         return 0
-    link = _link("desk:translate", practice_id=v.practice_id, language=v.language_id)
+    link = settings.SITE_URL + subject_of(v.item).translate_url(v.language_id)
 
     def message() -> tuple[str, str]:
-        values = {"title": v.practice.title, "lang": v.language.native_name, "note": v.note, "link": link}
+        values = {"title": v.item.title, "lang": v.language.native_name, "note": v.note, "link": link}
         return (
             _("Translation sent back: %(title)s") % values,
             _(
@@ -124,7 +127,7 @@ def send_returned_notice(version_id: int) -> int:
 @task()
 def send_approved_notice(version_id: int, request_ids: list[int]) -> int:
     """To the readers who asked: the translation they wanted is there."""
-    version = TranslationVersion.objects.select_related("practice", "language", "city").filter(pk=version_id).first()
+    version = _version(version_id)
     if version is None:
         return 0
     users = list(
@@ -133,18 +136,18 @@ def send_approved_notice(version_id: int, request_ids: list[int]) -> int:
             pk__in=TranslationRequest.objects.filter(pk__in=request_ids).values("requested_by_id"),
         ).order_by("pk")
     )
-    link = _link("practices:detail", practice_id=version.practice_id)
+    link = settings.SITE_URL + subject_of(version.item).url()
 
     def message() -> tuple[str, str]:
         values = {
-            "title": version.practice.title,
+            "title": version.item.title,
             "lang": version.language.native_name,
             "city": version.city.name,
             "link": link,
         }
         return (
             _("Translation ready: %(title)s") % values,
-            _("The practice “%(title)s” you asked for is now translated into %(lang)s by %(city)s: %(link)s") % values,
+            _("“%(title)s”, which you asked for, is now translated into %(lang)s by %(city)s: %(link)s") % values,
         )
 
     return _send(users, message)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from cityexchange.accounts.permissions import is_officer, is_secretariat, user_city_ids
-from cityexchange.practices.models import Practice
 
 
 def is_signed_in(user: Any) -> bool:
@@ -17,5 +16,6 @@ def can_translate(user: Any) -> bool:
     return is_signed_in(user) and user_city_ids(user).exists()
 
 
-def can_approve(user: Any, practice: Practice) -> bool:
-    return is_secretariat(user) or is_officer(user, practice.city_id)
+def can_approve(user: Any, item: Any) -> bool:
+    """`item`: a practice or a challenge; its own city approves."""
+    return is_secretariat(user) or is_officer(user, item.city_id)

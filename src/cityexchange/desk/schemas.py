@@ -17,18 +17,22 @@ class LanguagesOut(Schema):
 
 
 class RequestIn(Schema):
-    practice_id: int
-    language: str = Field(description="The language wanted (ISO 639-1), not the practice's own.")
+    practice_id: int | None = Field(None, description="The practice wanted (or give challenge_id).")
+    challenge_id: int | None = Field(None, description="The challenge wanted (or give practice_id).")
+    language: str = Field(description="The language wanted (ISO 639-1), not the original's.")
 
 
 class RequestOut(Schema):
-    practice_id: int
+    practice_id: int | None
+    challenge_id: int | None
     language: str
     readers: int = Field(description="Readers waiting for this translation, this one included.")
 
 
 class WantedOut(Schema):
-    practice_id: int
+    kind: str = Field(description="practice or challenge")
+    practice_id: int | None
+    challenge_id: int | None
     title: str
     city: str
     original_language: str
@@ -39,14 +43,19 @@ class WantedOut(Schema):
 
 
 class TranslationIn(Schema):
-    practice_id: int
+    practice_id: int | None = Field(None, description="The practice translated (or give challenge_id).")
+    challenge_id: int | None = Field(None, description="The challenge translated (or give practice_id).")
     language: str
     title: str = ""
-    summary: str = ""
+    summary: str = Field("", description="A practice's texts: summary, problem, solution, results_text.")
     problem: str = ""
     solution: str = ""
     results_text: str = ""
-    indicator_names: list[str] = Field(default_factory=list, description="One name per indicator, in their order.")
+    description: str = Field("", description="A challenge's texts: description, desired_outcome.")
+    desired_outcome: str = ""
+    indicator_names: list[str] = Field(
+        default_factory=list, description="A practice's: one name per indicator, in their order."
+    )
     city_id: int | None = Field(None, description="The city you translate for (by default your first).")
 
 
@@ -56,7 +65,8 @@ class ReturnIn(Schema):
 
 class VersionOut(Schema):
     id: int
-    practice_id: int
+    practice_id: int | None
+    challenge_id: int | None
     language: str
     number: int
     status: str
@@ -66,6 +76,8 @@ class VersionOut(Schema):
     problem: str
     solution: str
     results_text: str
+    description: str
+    desired_outcome: str
     indicator_names: list[str]
     note: str
     created_at: dt.datetime

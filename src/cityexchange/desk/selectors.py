@@ -10,12 +10,14 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.challenges.models import Challenge, ChallengeTranslation
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.practices.models import Practice, PracticeTranslation
 from cityexchange.registry.models import City, Language
 
 from .languages import enabled_codes
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
+from .subjects import subject_of
 
 V = TranslationVersion.Status
 MAX_ID = 2**63 - 1
@@ -33,12 +35,14 @@ def translator_cities(user: Any) -> QuerySet[City]:
 
 @dataclass
 class WantedItem:
-    """A practice asked for in one language: how many readers want it and what the desk has for it."""
+    """A practice or challenge asked for in one language: how many readers want it and what the desk has for it."""
 
-    practice: Practice
+    item: Any
+    kind: str
     language: str
     readers: int
     first_asked: Any
+    translate_url: str = ""
     waiting: TranslationVersion | None = None
     out_of_date: bool = False
 
@@ -49,44 +53,63 @@ class LanguageColumn:
     items: list[WantedItem] = field(default_factory=list)
 
 
+def _items(kind: str, ids: set[int]) -> dict[int, Any]:
+    if kind == "practice":
+        qs: Any = Practice.objects.prefetch_related("indicators")
+    else:
+        qs = Challenge.objects.all()
+    return {obj.pk: obj for obj in qs.filter(pk__in=ids).select_related("city", "city__country", "language")}
+
+
 def wanted(languages: list[str]) -> list[LanguageColumn]:
-    """Open requests per language, most-wanted first (then the longest waiting), for published practices."""
+    """Open requests per language, most-wanted first (then the longest waiting), for practices that are published
+    and challenges that are not withdrawn."""
     rows = list(
-        TranslationRequest.objects.filter(
-            fulfilled_at__isnull=True, practice__status=Practice.Status.PUBLISHED, language_id__in=languages
+        TranslationRequest.objects.filter(fulfilled_at__isnull=True, language_id__in=languages)
+        .filter(
+            Q(practice__status=Practice.Status.PUBLISHED)
+            | (Q(challenge__isnull=False) & ~Q(challenge__status=Challenge.Status.WITHDRAWN))
         )
-        .values("practice_id", "language_id")
+        .values("practice_id", "challenge_id", "language_id")
         .annotate(readers=Count("pk"), first=Min("created_at"))
-        .order_by("-readers", "first", "practice_id")
+        .order_by("-readers", "first", "practice_id", "challenge_id")
     )
-    practices = {
-        p.pk: p
-        for p in Practice.objects.filter(pk__in={r["practice_id"] for r in rows})
-        .select_related("city", "city__country", "language")
-        .prefetch_related("indicators")
+    items = {
+        "practice": _items("practice", {r["practice_id"] for r in rows if r["practice_id"]}),
+        "challenge": _items("challenge", {r["challenge_id"] for r in rows if r["challenge_id"]}),
     }
     waiting = {
-        (v.practice_id, v.language_id): v
-        for v in TranslationVersion.objects.filter(status=V.SUBMITTED, practice_id__in=list(practices)).select_related(
-            "city"
-        )
+        (v.practice_id, v.challenge_id, v.language_id): v
+        for v in TranslationVersion.objects.filter(status=V.SUBMITTED)
+        .filter(Q(practice_id__in=list(items["practice"])) | Q(challenge_id__in=list(items["challenge"])))
+        .select_related("city")
     }
     stale = {
-        (t.practice_id, t.language_id)
-        for t in PracticeTranslation.objects.filter(practice_id__in=list(practices), approved_at__isnull=False)
+        (t.practice_id, None, t.language_id)
+        for t in PracticeTranslation.objects.filter(practice_id__in=list(items["practice"]), approved_at__isnull=False)
         .select_related("practice")
         .prefetch_related("practice__indicators")
+        if t.is_out_of_date
+    } | {
+        (None, t.challenge_id, t.language_id)
+        for t in ChallengeTranslation.objects.filter(challenge_id__in=list(items["challenge"])).select_related(
+            "challenge"
+        )
         if t.is_out_of_date
     }
     columns = {lang.code: LanguageColumn(lang) for lang in Language.objects.filter(code__in=languages)}
     for r in rows:
-        key = (r["practice_id"], r["language_id"])
+        kind = "practice" if r["practice_id"] else "challenge"
+        obj = items[kind][r["practice_id"] if kind == "practice" else r["challenge_id"]]
+        key = (r["practice_id"], r["challenge_id"], r["language_id"])
         columns[r["language_id"]].items.append(
             WantedItem(
-                practice=practices[r["practice_id"]],
+                item=obj,
+                kind=kind,
                 language=r["language_id"],
                 readers=r["readers"],
                 first_asked=r["first"],
+                translate_url=subject_of(obj).translate_url(r["language_id"]),
                 waiting=waiting.get(key),
                 out_of_date=key in stale,
             )
@@ -109,12 +132,21 @@ def desk_languages(user: Any, chosen: str) -> tuple[list[str], str]:
 
 
 def versions_visible_to(user: Any) -> QuerySet[TranslationVersion]:
-    qs = TranslationVersion.objects.select_related("practice", "practice__city", "practice__language", "city")
+    qs = TranslationVersion.objects.select_related(
+        "practice",
+        "practice__city",
+        "practice__language",
+        "challenge",
+        "challenge__city",
+        "challenge__language",
+        "city",
+    )
     if is_secretariat(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(Q(translator=user) | Q(practice__city_id__in=user_city_ids(user)))
+    mine = user_city_ids(user)
+    return qs.filter(Q(translator=user) | Q(practice__city_id__in=mine) | Q(challenge__city_id__in=mine))
 
 
 def get_version_for(user: Any, version_id: Any) -> TranslationVersion:
@@ -131,41 +163,45 @@ def get_version_for(user: Any, version_id: Any) -> TranslationVersion:
 def awaiting_review(user: Any) -> QuerySet[TranslationVersion]:
     """Versions waiting for `user`'s approval: of their cities' practices (every one for the secretariat)."""
     qs = TranslationVersion.objects.filter(status=V.SUBMITTED).select_related(
-        "practice", "practice__city", "city", "translator"
+        "practice", "practice__city", "challenge", "challenge__city", "city", "translator"
     )
     if not is_secretariat(user):
-        qs = qs.filter(practice__city_id__in=user_city_ids(user))
+        mine = user_city_ids(user)
+        qs = qs.filter(Q(practice__city_id__in=mine) | Q(challenge__city_id__in=mine))
     return qs.order_by("created_at", "id")
 
 
 def my_versions(user: Any) -> QuerySet[TranslationVersion]:
     return (
         TranslationVersion.objects.filter(translator=user)
-        .select_related("practice", "practice__city", "city")
+        .select_related("practice", "practice__city", "challenge", "challenge__city", "city")
         .order_by("-created_at", "-id")[:50]
     )
 
 
-def history(practice: Practice, language: str) -> QuerySet[TranslationVersion]:
-    return TranslationVersion.objects.filter(practice=practice, language_id=language).select_related(
+def history(item: Any, language: str) -> QuerySet[TranslationVersion]:
+    return TranslationVersion.objects.filter(**subject_of(item).key, language_id=language).select_related(
         "city", "translator", "reviewed_by"
     )
 
 
 @dataclass
 class AskState:
-    """What the practice page offers a reader about a translation into their interface language."""
+    """What a practice's or challenge's page offers a reader about a translation into their interface language."""
 
     language: Language
     readers: int
     asked: bool
     out_of_date: bool
+    url: str
 
 
-def ask_state(user: Any, practice: Practice, code: str, current: PracticeTranslation | None) -> AskState | None:
+def ask_state(user: Any, item: Any, code: str, current: Any) -> AskState | None:
     """None when there is nothing to ask: the reader's language is the original's, not one the desk translates
-    into, the practice is not published, or a current translation is there."""
-    if code == practice.language_id or practice.status != Practice.Status.PUBLISHED or code not in enabled_codes():
+    into, the item is not on the desk (unpublished practice, withdrawn challenge), or a current translation is
+    there."""
+    subject = subject_of(item)
+    if code == item.language_id or not subject.is_open() or code not in enabled_codes():
         return None
     out_of_date = current is not None and current.is_out_of_date
     if current is not None and not out_of_date:
@@ -173,6 +209,8 @@ def ask_state(user: Any, practice: Practice, code: str, current: PracticeTransla
     language = Language.objects.filter(code=code).first()
     if language is None:
         return None
-    open_requests = TranslationRequest.objects.filter(practice=practice, language_id=code, fulfilled_at__isnull=True)
+    open_requests = TranslationRequest.objects.filter(**subject.key, language_id=code, fulfilled_at__isnull=True)
     asked = bool(getattr(user, "is_authenticated", False)) and open_requests.filter(requested_by=user).exists()
-    return AskState(language=language, readers=open_requests.count(), asked=asked, out_of_date=out_of_date)
+    return AskState(
+        language=language, readers=open_requests.count(), asked=asked, out_of_date=out_of_date, url=subject.ask_url()
+    )

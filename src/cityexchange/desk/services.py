@@ -1,7 +1,7 @@
 """The one write path of the translation desk: declared languages, requests, translations and their review.
 
 A translation is never edited in place: each submission is a new `TranslationVersion`; approving one writes it as
-the practice's translation into that language (what readers see and search indexes) and keeps the one it
+the practice's or challenge's translation into that language (what readers see and search indexes) and keeps the one it
 replaces as a superseded version.
 """
 
@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from cityexchange.core.audit import audit
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
-from cityexchange.practices.models import Practice, PracticeTranslation
 from cityexchange.practices.reading import Reader, raise_first
 from cityexchange.practices.signals import send_practice_changed
 from cityexchange.registry.models import City, Language
@@ -26,13 +25,13 @@ from .languages import enabled_codes
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
 from .permissions import can_approve, can_translate, is_signed_in
 from .selectors import translator_cities
+from .subjects import VERSION_TEXTS, Subject, subject_of
 
 V = TranslationVersion.Status
-TEXT_LIMITS = {"title": 200, "summary": 2_000, "problem": 20_000, "solution": 20_000, "results_text": 20_000}
 
 
-def target_language(practice: Practice, language: Any) -> str:
-    """The language code if a translation of `practice` may go into it; else InvalidInput naming `language`."""
+def target_language(item: Any, language: Any) -> str:
+    """The language code if a translation of `item` may go into it; else InvalidInput naming `language`."""
     code = str(language or "").strip().lower()
     if not code:
         raise InvalidInput(_("Choose the language of the translation."), field="language")
@@ -43,18 +42,18 @@ def target_language(practice: Practice, language: Any) -> str:
             % {"v": code[:20], "allowed": ", ".join(enabled)},
             field="language",
         )
-    if code == practice.language_id:
+    if code == item.language_id:
         raise InvalidInput(
-            _("This practice is written in %(lang)s already; a translation must be into another language.")
-            % {"lang": practice.language.native_name},
+            _("This is written in %(lang)s already; a translation must be into another language.")
+            % {"lang": item.language.native_name},
             field="language",
         )
     return code
 
 
-def _published(practice: Practice) -> None:
-    if practice.status != Practice.Status.PUBLISHED:
-        raise InvalidTransition(_("Only a published practice can be translated on the desk."))
+def _open(subject: Subject) -> None:
+    if not subject.is_open():
+        raise InvalidTransition(subject.closed_message())
 
 
 @transaction.atomic
@@ -75,39 +74,34 @@ def languages_set(*, actor: Any, languages: Iterable[str]) -> list[str]:
     return codes
 
 
-def current_translation(practice: Practice, code: str) -> PracticeTranslation | None:
-    return PracticeTranslation.objects.filter(practice=practice, language_id=code, approved_at__isnull=False).first()
-
-
 @transaction.atomic
-def translation_request(*, actor: Any, practice: Practice, language: Any) -> TranslationRequest:
-    """A reader asks for `practice` in `language`: one open request per reader, practice and language."""
+def translation_request(*, actor: Any, item: Any, language: Any) -> TranslationRequest:
+    """A reader asks for a practice or challenge in `language`: one open request per reader, item and language."""
     require(is_signed_in(actor), _("Sign in to ask for a translation."))
-    code = target_language(practice, language)
-    _published(practice)
-    current = current_translation(practice, code)
+    subject = subject_of(item)
+    code = target_language(item, language)
+    _open(subject)
+    current = subject.current(code)
     if current is not None and not current.is_out_of_date:
-        raise Conflict(_("This practice is already translated into this language."), field="language")
-    if TranslationRequest.objects.filter(
-        practice=practice, language_id=code, requested_by=actor, fulfilled_at__isnull=True
-    ).exists():
+        raise Conflict(_("This is already translated into this language."), field="language")
+    open_requests = TranslationRequest.objects.filter(**subject.key, language_id=code, fulfilled_at__isnull=True)
+    if open_requests.filter(requested_by=actor).exists():
         raise Conflict(_("You have already asked for this translation."), field="language")
-    first = not TranslationRequest.objects.filter(practice=practice, language_id=code, fulfilled_at__isnull=True)
-    request = TranslationRequest.objects.create(practice=practice, language_id=code, requested_by=actor)
-    audit(actor, "desk.request", practice, after={"language": code})
+    first = not open_requests.exists()
+    request = TranslationRequest.objects.create(**subject.key, language_id=code, requested_by=actor)
+    audit(actor, "desk.request", item, after={"language": code})
     if first:  # translators hear of an item once, not at every reader who joins the request
         notifications.notify_translators(request)
     return request
 
 
-def _read_text(practice: Practice, data: Mapping[str, Any]) -> dict[str, Any]:
+def _read_text(subject: Subject, data: Mapping[str, Any]) -> dict[str, Any]:
     r = Reader(data)
     values: dict[str, Any] = {}
-    for name, limit in TEXT_LIMITS.items():
-        # Results may be empty only where the original has none.
-        required = name != "results_text" or bool(practice.results_text.strip())
-        values[name] = r.text(name, required=required, max_len=limit)
-    originals = [i.name for i in practice.indicators.all()]
+    for text in subject.texts:
+        required = not text.optional or bool(str(getattr(subject.item, text.name) or "").strip())
+        values[text.name] = r.text(text.name, required=required, max_len=text.limit)
+    originals = subject.indicator_names()
     names = data.get("indicator_names") or []
     if not isinstance(names, list | tuple):
         r.error("indicator_names", _("Expected a list."))
@@ -119,12 +113,12 @@ def _read_text(practice: Practice, data: Mapping[str, Any]) -> dict[str, Any]:
         )
     cleaned: list[str] = []
     for i, name in enumerate(names[: len(originals)]):
-        text = name.strip() if isinstance(name, str) else ""
-        if not text:
+        translated = name.strip() if isinstance(name, str) else ""
+        if not translated:
             r.error(f"indicator_names[{i}]", _("Translate the name of this indicator."))
-        elif len(text) > 200:
+        elif len(translated) > 200:
             r.error(f"indicator_names[{i}]", _("Too long: %(n)d characters at most.") % {"n": 200})
-        cleaned.append(text)
+        cleaned.append(translated)
     values["indicator_names"] = cleaned
     raise_first(r.errors)
     return values
@@ -141,50 +135,52 @@ def _translating_city(actor: Any, city: City | None) -> City:
     return city
 
 
+def _locked(item: Any) -> Any:
+    return type(item).objects.select_for_update().select_related("language", "city").get(pk=item.pk)
+
+
 @transaction.atomic
 def translation_submit(
-    *, actor: Any, practice: Practice, language: Any, data: Mapping[str, Any], city: City | None = None
+    *, actor: Any, item: Any, language: Any, data: Mapping[str, Any], city: City | None = None
 ) -> TranslationVersion:
     """A volunteer's translation (or a correction of one): a new version, waiting for the owning city's approval."""
     require(is_signed_in(actor), _("Sign in to translate."))
     require(can_translate(actor), _("Only officers of a member city can translate on the desk."))
-    practice = Practice.objects.select_for_update().select_related("language", "city").get(pk=practice.pk)
-    code = target_language(practice, language)
-    _published(practice)
-    values = _read_text(practice, data)
+    item = _locked(item)
+    subject = subject_of(item)
+    code = target_language(item, language)
+    _open(subject)
+    values = _read_text(subject, data)
     translating = _translating_city(actor, city)
-    last = (
-        TranslationVersion.objects.filter(practice=practice, language_id=code)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-        or 0
-    )
+    versions = TranslationVersion.objects.filter(**subject.key, language_id=code)
+    last = versions.order_by("-number").values_list("number", flat=True).first() or 0
     # A newer submission takes the place of one still waiting; the waiting one is kept, marked replaced.
-    TranslationVersion.objects.filter(practice=practice, language_id=code, status=V.SUBMITTED).update(
-        status=V.SUPERSEDED, updated_at=timezone.now()
-    )
+    versions.filter(status=V.SUBMITTED).update(status=V.SUPERSEDED, updated_at=timezone.now())
     version = TranslationVersion.objects.create(
-        practice=practice,
+        **subject.key,
         language_id=code,
         number=last + 1,
         translator=actor,
         city=translating,
-        source_digest=practice.source_digest(),
+        source_digest=subject.digest(),
         **values,
     )
-    audit(actor, "desk.submit", version, after={"practice": practice.pk, "language": code, "number": version.number})
+    audit(
+        actor,
+        "desk.submit",
+        version,
+        after={subject.kind: item.pk, "language": code, "number": version.number},
+    )
     notifications.notify_reviewers(version)
     return version
 
 
 def _reviewable(actor: Any, version: TranslationVersion) -> TranslationVersion:
     version = TranslationVersion.objects.select_for_update().get(pk=version.pk)
-    practice = version.practice
+    item = version.item
     require(
-        can_approve(actor, practice),
-        _("Only officers of %(city)s or the secretariat can review translations of this practice.")
-        % {"city": practice.city.name},
+        can_approve(actor, item),
+        _("Only officers of %(city)s or the secretariat can review translations of this.") % {"city": item.city.name},
     )
     if version.status == V.APPROVED:
         raise InvalidTransition(_("This version is already approved; a correction is submitted as a new version."))
@@ -195,41 +191,31 @@ def _reviewable(actor: Any, version: TranslationVersion) -> TranslationVersion:
 
 @transaction.atomic
 def translation_approve(*, actor: Any, version: TranslationVersion) -> TranslationVersion:
-    """Approve a waiting version: readers of its language see it from now on and search indexes it."""
+    """Approve a waiting version: readers of its language see it from now on (and search indexes a practice's)."""
     version = _reviewable(actor, version)
+    subject = subject_of(version.item)
     now = timezone.now()
-    previous = list(
-        TranslationVersion.objects.filter(
-            practice_id=version.practice_id, language_id=version.language_id, status=V.APPROVED
-        ).values_list("number", flat=True)
-    )
-    TranslationVersion.objects.filter(
-        practice_id=version.practice_id, language_id=version.language_id, status=V.APPROVED
-    ).update(status=V.SUPERSEDED, updated_at=now)
+    approved = TranslationVersion.objects.filter(**subject.key, language_id=version.language_id, status=V.APPROVED)
+    previous = list(approved.values_list("number", flat=True))
+    approved.update(status=V.SUPERSEDED, updated_at=now)
     version.status = V.APPROVED
     version.reviewed_by = actor
     version.reviewed_at = now
     version.note = ""
     version.save(update_fields=["status", "reviewed_by", "reviewed_at", "note", "updated_at"])
-    PracticeTranslation.objects.update_or_create(
-        practice_id=version.practice_id,
-        language_id=version.language_id,
-        defaults={
-            "title": version.title,
-            "summary": version.summary,
-            "problem": version.problem,
-            "solution": version.solution,
-            "results_text": version.results_text,
-            "indicator_names": version.indicator_names,
+    subject.store(
+        {
+            **{name: getattr(version, name) for name in (*VERSION_TEXTS, "indicator_names")},
+            "language": version.language_id,
             "translated_by": version.translator,
             "translated_for": version.city,
             "source_digest": version.source_digest,
             "approved_at": now,
-        },
+        }
     )
     fulfilled = list(
         TranslationRequest.objects.filter(
-            practice_id=version.practice_id, language_id=version.language_id, fulfilled_at__isnull=True
+            **subject.key, language_id=version.language_id, fulfilled_at__isnull=True
         ).values_list("pk", flat=True)
     )
     TranslationRequest.objects.filter(pk__in=fulfilled).update(fulfilled_at=now, updated_at=now)
@@ -241,7 +227,8 @@ def translation_approve(*, actor: Any, version: TranslationVersion) -> Translati
         after={"approved": version.number, "requests_fulfilled": len(fulfilled)},
     )
     notifications.notify_askers(version, fulfilled)
-    send_practice_changed(version.practice_id)  # the index takes the translation as extra passages
+    if subject.kind == "practice":
+        send_practice_changed(version.item.pk)  # the index takes the translation as extra passages
     return version
 
 

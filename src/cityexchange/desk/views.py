@@ -1,5 +1,5 @@
 """Pages of the translation desk: the list of wanted translations, the side-by-side translation form, the review
-of a version, and the reader's one-click request on a practice page."""
+of a version, and the reader's one-click request on a practice's or challenge's page."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityexchange.challenges.selectors import get_challenge_for
 from cityexchange.core.errors import DomainError, PermissionDenied
 from cityexchange.core.views import actor, apply_error, safe_next
-from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import get_practice_for
 from cityexchange.registry.models import Language
 
@@ -23,6 +23,7 @@ from . import selectors, services
 from .forms import LanguagesForm, ReturnForm, TranslateForm
 from .models import TranslationVersion
 from .permissions import can_approve, can_translate
+from .subjects import Subject, subject_of
 
 
 @login_required
@@ -53,50 +54,56 @@ def languages(request: HttpRequest) -> HttpResponse:
     return redirect(safe_next(request, reverse("desk:home")))
 
 
-@login_required
-@require_POST
-def ask(request: HttpRequest, practice_id: int) -> HttpResponse:
-    user = actor(request)
-    practice = get_practice_for(user, practice_id)
+def _ask(request: HttpRequest, item: Any) -> HttpResponse:
     try:
-        services.translation_request(actor=user, practice=practice, language=request.POST.get("language", ""))
+        services.translation_request(actor=actor(request), item=item, language=request.POST.get("language", ""))
         messages.success(request, _("Your request is on the translation desk; you will get an e-mail when it is done."))
     except DomainError as exc:
         if isinstance(exc, PermissionDenied):
             raise
         messages.error(request, exc.message)
-    return redirect("practices:detail", practice_id=practice.pk)
+    return redirect(subject_of(item).url())
 
 
-def _initial(practice: Practice, language: str, cities: Any) -> dict[str, Any]:
+@login_required
+@require_POST
+def ask(request: HttpRequest, practice_id: int) -> HttpResponse:
+    return _ask(request, get_practice_for(actor(request), practice_id))
+
+
+@login_required
+@require_POST
+def ask_challenge(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    return _ask(request, get_challenge_for(actor(request), challenge_id))
+
+
+def _initial(subject: Subject, language: str, cities: Any) -> dict[str, Any]:
     """The latest version (any status) when there is one, so a correction starts from it."""
-    latest = selectors.history(practice, language).first()
+    latest = selectors.history(subject.item, language).first()
     initial: dict[str, Any] = {"city": cities.first()}
     if latest is not None:
-        initial.update({k: getattr(latest, k) for k in ("title", "summary", "problem", "solution", "results_text")})
+        initial.update({t.name: getattr(latest, t.name) for t in subject.texts})
         for i, name in enumerate(latest.indicator_names):
             initial[f"indicator_{i}"] = name
     return initial
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def translate(request: HttpRequest, practice_id: int, language: str) -> HttpResponse:
+def _translate(request: HttpRequest, item: Any, language: str) -> HttpResponse:
     user = actor(request)
-    practice = get_practice_for(user, practice_id)
     if not can_translate(user):
         raise PermissionDenied(_("Only officers of a member city can translate on the desk."))
-    code = services.target_language(practice, language)
-    indicators = list(practice.indicators.all())
+    subject = subject_of(item)
+    code = services.target_language(item, language)
+    originals = subject.indicator_names()
     cities = selectors.translator_cities(user)
     data = request.POST if request.method == "POST" else None
     form = TranslateForm(
-        data, initial=_initial(practice, code, cities), indicators=[i.name for i in indicators], cities=cities
+        data, initial=_initial(subject, code, cities), texts=subject.texts, indicators=originals, cities=cities
     )
     if data is not None and form.is_valid():
         try:
             version = services.translation_submit(
-                actor=user, practice=practice, language=code, data=form.document(), city=form.cleaned_data["city"]
+                actor=user, item=item, language=code, data=form.document(), city=form.cleaned_data["city"]
             )
         except DomainError as exc:
             if isinstance(exc, PermissionDenied):
@@ -106,18 +113,21 @@ def translate(request: HttpRequest, practice_id: int, language: str) -> HttpResp
         else:
             messages.success(
                 request,
-                _("Thank you: the translation waits for the approval of %(city)s.") % {"city": practice.city.name},
+                _("Thank you: the translation waits for the approval of %(city)s.") % {"city": item.city.name},
             )
             return redirect("desk:review", version_id=version.pk)
+    rows = [(getattr(item, t.name), form[t.name], t.markdown) for t in subject.texts]
+    rows += [(name, form[f"indicator_{n}"], False) for n, name in enumerate(originals)]
     return render(
         request,
         "desk/translate.html",
         {
-            "practice": practice,
+            "item": item,
+            "item_url": subject.url(),
             "language": Language.objects.get(code=code),
             "form": form,
-            "rows": [(i, form[f"indicator_{n}"]) for n, i in enumerate(indicators)],
-            "history": selectors.history(practice, code),
+            "rows": rows,
+            "history": selectors.history(item, code),
         },
         status=422 if data is not None else 200,
     )
@@ -125,10 +135,21 @@ def translate(request: HttpRequest, practice_id: int, language: str) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def translate(request: HttpRequest, practice_id: int, language: str) -> HttpResponse:
+    return _translate(request, get_practice_for(actor(request), practice_id), language)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def translate_challenge(request: HttpRequest, challenge_id: int, language: str) -> HttpResponse:
+    return _translate(request, get_challenge_for(actor(request), challenge_id), language)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, version_id: int) -> HttpResponse:
     user = actor(request)
     version = selectors.get_version_for(user, version_id)
-    practice = version.practice
     form = ReturnForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -146,19 +167,23 @@ def review(request: HttpRequest, version_id: int) -> HttpResponse:
         else:
             return redirect("desk:review", version_id=version.pk)
     version = selectors.get_version_for(user, version_id)
-    indicators = list(practice.indicators.all())
-    names = version.indicator_names + [""] * (len(indicators) - len(version.indicator_names))
+    item = version.item
+    subject = subject_of(item)
+    rows = [(getattr(item, t.name), getattr(version, t.name), t.markdown) for t in subject.texts]
+    names = version.indicator_names
+    rows += [(name, names[n] if n < len(names) else "", False) for n, name in enumerate(subject.indicator_names())]
     return render(
         request,
         "desk/review.html",
         {
             "version": version,
-            "practice": practice,
-            "rows": list(zip(indicators, names, strict=False)),
-            "can_review": can_approve(user, practice) and version.status == TranslationVersion.Status.SUBMITTED,
-            "original_changed": version.source_digest != practice.source_digest(),
+            "item": item,
+            "item_url": subject.url(),
+            "rows": rows,
+            "can_review": can_approve(user, item) and version.status == TranslationVersion.Status.SUBMITTED,
+            "original_changed": version.source_digest != subject.digest(),
             "form": form,
-            "history": selectors.history(practice, version.language_id),
+            "history": selectors.history(item, version.language_id),
         },
         status=422 if request.method == "POST" else 200,
     )

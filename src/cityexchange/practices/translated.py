@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cityexchange.registry.models import Language
+
 from .models import Indicator, Practice, PracticeTranslation
 
 ORIGINAL_PARAM = "original"
@@ -22,6 +24,7 @@ class Reading:
     translation: PracticeTranslation | None  # set when the text shown is a translation
     available: PracticeTranslation | None  # the approved translation into the reader's language, shown or not
     out_of_date: bool  # the original changed after `available` was approved
+    original_language: Language
 
 
 def approved_translation(practice: Practice, code: str) -> PracticeTranslation | None:
@@ -52,7 +55,18 @@ def reading_for(practice: Practice, code: str, *, want_original: bool) -> Readin
             None,
             available,
             out_of_date,
+            practice.language,
         )
     return Reading(
-        t.language_id, t.title, t.summary, t.problem, t.solution, t.results_text, indicators, t, available, out_of_date
+        t.language_id,
+        t.title,
+        t.summary,
+        t.problem,
+        t.solution,
+        t.results_text,
+        indicators,
+        t,
+        available,
+        out_of_date,
+        practice.language,
     )
