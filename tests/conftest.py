@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 import pytest
@@ -29,6 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # tests turn them on for themselves.
     settings.RATE_LIMITS_ENABLED = False
     os.environ["RATE_LIMITS_ENABLED"] = "false"
+    # With DEBUG off a server refuses the public development key (core.secret_key); the app servers some tests
+    # start (gunicorn, DEBUG off) get a key of their own, shared with this process so sessions read alike.
+    if settings.SECRET_KEY == settings.DEFAULT_SECRET_KEY:
+        settings.SECRET_KEY = os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 
 
 def _use_task_backend(settings: Any, name: str) -> None:

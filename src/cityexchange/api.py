@@ -5,16 +5,20 @@ from __future__ import annotations
 import importlib
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, ValidationError
+from ninja import Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cityexchange.accounts.api import router as accounts_router
+from cityexchange.core.api_input import InvalidText, UnicodeCheckingParser, bound_integer_inputs
 from cityexchange.core.errors import DomainError
+from cityexchange.core.openapi import DocumentedAPI
 from cityexchange.core.ratelimit import RateLimited
+from cityexchange.core.uploads import too_large_message
 from cityexchange.registry.api import router as registry_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="cityexchange API",
     version="1",
     description="Cities, memberships, practices, challenges, matching, cooperation, forum and governance.",
@@ -22,6 +26,8 @@ api = NinjaAPI(
     # Swagger UI comes from django-ninja's static files ("ninja" is in INSTALLED_APPS); no validator badge, which
     # would be fetched from swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
+    # JSON bodies whose text is not valid Unicode are refused with a 422 naming the field (core.api_input).
+    parser=UnicodeCheckingParser(),
 )
 
 
@@ -54,6 +60,30 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     )
 
 
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals, in the API's error shape. A body it could not parse because of what the body
+    holds (invalid Unicode, too large) gets that precise answer instead of a generic 400."""
+    cause = exc.__cause__
+    if isinstance(cause, InvalidText):
+        return invalid_text(request, cause)
+    if isinstance(cause, RequestDataTooBig):
+        return too_large(request, cause)
+    if isinstance(cause, DomainError):
+        return domain_error(request, cause)
+    return api.create_response(request, {"detail": str(exc), "field": None}, status=exc.status_code)
+
+
+def invalid_text(request: HttpRequest, exc: InvalidText) -> HttpResponse:
+    detail = "Text must be valid Unicode (no lone UTF-16 surrogates such as \\ud800)."
+    return api.create_response(request, {"detail": detail, "field": exc.field}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": too_large_message(), "field": None}, status=413)
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
@@ -77,3 +107,6 @@ for _module in ("practices", "challenges", "desk", "matching", "cooperation", "f
             raise
         continue
     api.add_router(f"/{_module}/", _app_api.router)
+
+# After every router is in: integers anywhere in any operation's input are limited to the database's range.
+bound_integer_inputs(api)

@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityexchange.settings")
 application = get_wsgi_application()
+
+from cityexchange.core.secret_key import refuse_default_key_in_production  # noqa: E402 - needs the settings
+
+refuse_default_key_in_production()

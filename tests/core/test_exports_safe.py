@@ -70,7 +70,7 @@ def test_practice_csv_exports_do_not_start_a_cell_with_a_formula(
 def test_practice_export_imports_back_unchanged(formula_practice: Practice) -> None:
     from cityexchange.practices.importer import export_practices, parse_file
 
-    body = export_practices(Practice.objects.filter(pk=formula_practice.pk), "csv")
+    body = export_practices(Practice.objects.filter(pk=formula_practice.pk), "csv", with_contacts=True)
     rows = parse_file(body, "csv")
     assert rows[0].data["title"] == FORMULA
 

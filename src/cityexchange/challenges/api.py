@@ -18,6 +18,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Sector
@@ -69,7 +70,13 @@ def challenge_list(
     return result
 
 
-@router.get("/export", auth=AUTH_OPTIONAL, response={200: Any, **ERRORS, **RATE_LIMITED}, summary="Export challenges")
+@router.get(
+    "/export",
+    auth=AUTH_OPTIONAL,
+    response={200: Any, **ERRORS, **RATE_LIMITED},
+    summary="Export challenges",
+    openapi_extra=file_download("text/csv"),
+)
 @api_rate_limit("export")
 def export(request: HttpRequest, format: Literal["json", "csv"] = "json") -> HttpResponse:
     """The challenges you may see, in the import format."""

@@ -21,6 +21,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.practices.selectors import get_practice_for
@@ -283,7 +284,12 @@ def register(
     return result
 
 
-@router.get("/open-data/feed.atom", auth=AUTH_OPTIONAL, summary="Atom feed of new practices and agreements")
+@router.get(
+    "/open-data/feed.atom",
+    auth=AUTH_OPTIONAL,
+    summary="Atom feed of new practices and agreements",
+    openapi_extra=file_download("application/atom+xml"),
+)
 def open_data_feed(request: HttpRequest) -> HttpResponse:
     return HttpResponse(opendata.atom_feed(), content_type="application/atom+xml; charset=utf-8")
 
@@ -293,6 +299,7 @@ def open_data_feed(request: HttpRequest) -> HttpResponse:
     auth=AUTH_OPTIONAL,
     response={200: Any, 404: ErrorOut, 422: ErrorOut, **RATE_LIMITED},
     summary="Open data: agreements or practices as csv, json or jsonld",
+    openapi_extra=file_download("text/csv", "application/ld+json"),
 )
 @api_rate_limit("export")
 def open_data_file(

@@ -14,7 +14,6 @@ Types used in JSON-LD (documented in docs/open-data.md):
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from cityexchange.core.csv_export import SafeWriter
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import published_practices
 from cityexchange.registry.models import City
@@ -189,7 +189,7 @@ def _practice_row(r: dict[str, Any]) -> list[Any]:
 
 def as_csv(dataset: str, items: Iterable[Any]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     if dataset == "agreements":
         writer.writerow(AGREEMENT_COLUMNS)
         writer.writerows(_agreement_row(agreement_record(a)) for a in items)
@@ -330,9 +330,20 @@ def items_for(dataset: str, agreements: QuerySet[Agreement] | None = None) -> Qu
 # --- Atom.
 
 
+class TextSummaryFeed(Atom1Feed):
+    """Atom with summaries declared as plain text: they are what cities typed, not markup. Django's Atom1Feed
+    declares every summary type="html", which would make a feed reader render an officer's <img onerror=…>."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        description = item.get("description")
+        super().add_item_elements(handler, {**item, "description": None})
+        if description is not None:
+            handler.addQuickElement("summary", description, {"type": "text"})
+
+
 def atom_feed() -> str:
     """New practices and new agreements, newest first."""
-    feed = Atom1Feed(
+    feed = TextSummaryFeed(
         title=_("New practices and agreements"),
         link=absolute(_reverse("cooperation:open_data")),
         description=_("Practices published and agreements signed by the member cities."),

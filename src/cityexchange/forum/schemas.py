@@ -90,11 +90,25 @@ class RegistrationOut(Schema):
     role: str
     languages: list[str]
     needs_interpreter: bool
-    arrival: dt.datetime
-    departure: dt.datetime
+    arrival: dt.datetime | None = Field(description="Only for organisers and the delegate's own city, else null.")
+    departure: dt.datetime | None = Field(description="Only for organisers and the delegate's own city, else null.")
     status: str
     delegation_id: int | None
-    checked_in_at: dt.datetime | None
+    checked_in_at: dt.datetime | None = Field(description="Only for organisers and the delegate's own city.")
+
+    # Rows from forum.selectors.registrations_visible_to say whether the reader may see travel data; a row a service
+    # just wrote for its actor (who is the delegate, the city or an organiser) may.
+    @staticmethod
+    def resolve_arrival(obj: Any) -> dt.datetime | None:
+        return obj.arrival if getattr(obj, "shows_travel", True) else None
+
+    @staticmethod
+    def resolve_departure(obj: Any) -> dt.datetime | None:
+        return obj.departure if getattr(obj, "shows_travel", True) else None
+
+    @staticmethod
+    def resolve_checked_in_at(obj: Any) -> dt.datetime | None:
+        return obj.checked_in_at if getattr(obj, "shows_travel", True) else None
 
     @staticmethod
     def resolve_name(obj: Any) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
@@ -53,12 +53,20 @@ def registration_of(user: Any, event: Event) -> Registration | None:
 
 def registrations_visible_to(user: Any, event: Event) -> QuerySet[Registration]:
     """Organisers see every registration; approved delegates see the other approved delegates (to choose whom to
-    meet); a coordinator sees the city's own registrations; everyone else nothing."""
+    meet); a coordinator sees the city's own registrations; everyone else nothing.
+
+    Travel data (arrival, departure, check-in time) is another matter: each row carries `shows_travel`, true only
+    for organisers and for the delegate's own city (its officers, and the delegate), and the API and pages leave
+    those fields empty where it is false."""
     qs = Registration.objects.filter(event=event).select_related("user", "city", "city__country", "delegation")
     if is_organiser(user, event):
-        return qs
+        return qs.annotate(shows_travel=Value(True, output_field=BooleanField()))
     if not getattr(user, "is_authenticated", False):
         return qs.none()
+    own_travel = Q(city_id__in=user_city_ids(user)) | Q(user=user)
+    qs = qs.annotate(
+        shows_travel=Case(When(own_travel, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
     own_cities = Q(city_id__in=user_city_ids(user, roles=("coordinator",))) | Q(user=user)
     if Registration.objects.filter(event=event, user=user, status=Registration.Status.APPROVED).exists():
         return qs.filter(Q(status=Registration.Status.APPROVED) | own_cities)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat
+from cityexchange.core.csv_export import SafeWriter
 from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
 from cityexchange.core.ratelimit import rate_limit
 from cityexchange.core.views import actor
@@ -140,19 +141,14 @@ def _figure(request: HttpRequest, slug: str) -> Figure:
 def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
     fig = _figure(request, slug)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow(["key", *fig.columns])
     for row in fig.rows:
-        writer.writerow([row.key, _csv_safe(row.label), *row.values])
+        writer.writerow([row.key, row.label, *row.values])
     # A BOM so spreadsheet programs read the UTF-8 names (Казань, 上海, اصفهان) correctly.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Labels come from data: keep a spreadsheet from reading one as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @rate_limit("export")
@@ -166,6 +162,7 @@ def figure_svg(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @rate_limit("report")
+@csp_update({"style-src": ["'unsafe-inline'"]})  # the report carries its print styles inside (WeasyPrint reads them)
 def report_download(request: HttpRequest) -> HttpResponse:
     if not is_secretariat(actor(request)):
         raise PermissionDenied(_("Only the secretariat builds the annual report."))

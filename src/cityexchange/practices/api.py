@@ -20,6 +20,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Language, Sector
@@ -28,7 +29,7 @@ from . import selectors, services
 from .document import json_schema, practice_document
 from .importer import export_practices
 from .models import Practice
-from .permissions import can_edit, can_moderate
+from .permissions import can_edit, can_moderate, can_see_contacts
 from .schemas import (
     DashboardOut,
     FacetsOut,
@@ -73,7 +74,7 @@ def full(p: Practice, request: HttpRequest) -> dict[str, Any]:
         **{k: doc[k] for k in ("problem", "solution", "results_text", "indicators", "cost_band", "currency")},
         **{k: doc[k] for k in ("cost_amount", "period_start", "period_end", "transfer_conditions", "partners")},
         "links": doc["links"],
-        "contact": doc["contact"] if actor(request).is_authenticated else None,
+        "contact": doc["contact"] if can_see_contacts(actor(request)) else None,
         "translations": [
             {"language": code, "title": t["title"], "summary": t["summary"]} for code, t in doc["translations"].items()
         ],
@@ -138,7 +139,11 @@ def facets(
 
 
 @router.get(
-    "/export", auth=AUTH_OPTIONAL, response={200: Any, **ERRORS, **RATE_LIMITED}, summary="Export published practices"
+    "/export",
+    auth=AUTH_OPTIONAL,
+    response={200: Any, **ERRORS, **RATE_LIMITED},
+    summary="Export published practices",
+    openapi_extra=file_download("text/csv"),
 )
 @api_rate_limit("export")
 def export(
@@ -153,7 +158,8 @@ def export(
     """Published practices in the import format (CSV or JSON); importing the file reproduces them."""
     filters = _filters(sector=sector, country=country, maturity=maturity, language=language, sdg=sdg)
     filters.status = Practice.Status.PUBLISHED
-    body = export_practices(selectors.practice_list(actor(request), filters), format)
+    user = actor(request)
+    body = export_practices(selectors.practice_list(user, filters), format, with_contacts=can_see_contacts(user))
     content_type = "text/csv; charset=utf-8" if format == "csv" else "application/json"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="practices.{format}"'

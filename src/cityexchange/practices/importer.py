@@ -208,9 +208,16 @@ def export_queryset(qs: QuerySet[Practice]) -> QuerySet[Practice]:
     )
 
 
-def export_practices(qs: QuerySet[Practice], fmt: str) -> str:
-    """The practices as a file in the import format: importing it reproduces them."""
-    docs = (practice_document(p) for p in export_queryset(qs))
+def _contact_filtered(doc: dict[str, Any], with_contacts: bool) -> dict[str, Any]:
+    if not with_contacts:
+        doc["contact"] = {"name": "", "email": "", "role": ""}
+    return doc
+
+
+def export_practices(qs: QuerySet[Practice], fmt: str, *, with_contacts: bool = True) -> str:
+    """The practices as a file in the import format: importing it reproduces them. Pages and the API pass
+    `with_contacts=can_see_contacts(reader)` (practices.permissions): without it the contact person is left empty."""
+    docs = (_contact_filtered(practice_document(p), with_contacts) for p in export_queryset(qs))
     if fmt == "csv":
         return write_csv(docs, columns=CSV_COLUMNS, json_columns=JSON_TEXT_COLUMNS)
     return write_json(docs)

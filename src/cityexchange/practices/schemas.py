@@ -105,7 +105,9 @@ class PracticeOut(PracticeBrief):
     period_end: int | None
     transfer_conditions: TransferConditionsIO
     partners: list[str]
-    contact: ContactIO | None = Field(None, description="Only for signed-in users.")
+    contact: ContactIO | None = Field(
+        None, description="The contact person: only for officers of member cities and the secretariat, null otherwise."
+    )
     links: list[str]
     translations: list[TranslationOut]
     attachments: list[AttachmentOut]

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from cityexchange.core.csv_export import SafeWriter, restore_cell
 from cityexchange.core.errors import InvalidInput
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -106,7 +107,7 @@ def read_rows(text: str, fmt: str, *, columns: list[str], list_columns: set[str]
         for i, flat in enumerate(reader, start=2):
             if None in flat:
                 raise ImportFailed([RowError(i, "", _("This row has more cells than the header."))])
-            cells = {k: (v or "") for k, v in flat.items() if (v or "").strip()}
+            cells = {k: restore_cell(v or "") for k, v in flat.items() if (v or "").strip()}
             if cells:
                 rows.append(SourceRow(i, _unflatten(cells, list_columns)))
     except csv.Error as exc:
@@ -149,7 +150,7 @@ def _cell(name: str, value: Any, json_columns: set[str]) -> str:
 
 def write_csv(docs: Iterable[dict[str, Any]], *, columns: list[str], json_columns: set[str]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(columns)
     for doc in docs:
         flat = dict(_flatten(doc))

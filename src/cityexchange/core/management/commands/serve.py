@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from cityexchange.core.secret_key import refuse_default_key_in_production
+
 
 class Command(BaseCommand):
     help = (
@@ -21,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--with-worker", action="store_true", help="Also run `worker` for background tasks.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_default_key_in_production()
         worker = None
         if options["with_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             # Slow work (indexing, e-mails, suggestions) then runs beside the server, not inside page requests.
