@@ -195,3 +195,15 @@ def test_published_page_keeps_the_lines(client, kazan, kazan_officer):
     client.force_login(kazan_officer)
     html = client.get(f"/en/practices/{practice.pk}/").content.decode()
     assert "<li>sensors</li>" in html and "<li>adaptive lights</li>" in html
+
+
+def test_city_profile_form_shows_its_limit_and_names_the_field(client, kazan, kazan_coordinator):
+    client.force_login(kazan_coordinator)
+    url = f"/en/cities/{kazan.pk}/edit/"
+    assert "10,000 characters at most" in client.get(url).content.decode()
+    about = "Kazan on the Volga. " * 501  # 10,020 characters
+    html = post_form(client, url, {"website": "https://kazan.ru", "about": about}).content.decode()
+    assert "“About the city” is too long: 10,000 characters at most, and this text has 10019." in html
+    assert about.strip() in html
+    kazan.refresh_from_db()
+    assert kazan.about != about.strip()
