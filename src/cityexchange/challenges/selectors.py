@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import clean_content_filters
 
 from .models import Challenge
 from .permissions import can_edit, is_member
 
-MAX_ID = 2**63 - 1
 SORTS = {
     "newest": ["-created_at", "-id"],
     "oldest": ["created_at", "id"],

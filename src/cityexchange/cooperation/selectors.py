@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City, Country, Sector
 
 from . import permissions
 from .models import Agreement, ContactRequest, Cooperation, EvaluationResult, EvidenceDocument, Participant, StageEvent
 from .stages import AGREEMENT_KIND_CHOICES, FINAL, OPEN, PATH, Stage, label
-
-MAX_ID = 2**63 - 1
 
 
 def request_expiry_days() -> int:

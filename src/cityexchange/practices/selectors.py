@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City, Country, Language, Sector
 from cityexchange.registry.selectors import clean_content_filters
 
@@ -18,7 +19,6 @@ from .models import Practice, PracticeGoal, PracticeTranslation
 from .permissions import can_edit, can_moderate
 
 S = Practice.Status
-MAX_ID = 2**63 - 1
 # NULLs (never published) last on every database: PostgreSQL would otherwise put them first when descending.
 SORTS: dict[str, list[Any]] = {
     "newest": [F("published_at").desc(nulls_last=True), "-updated_at", "-id"],
