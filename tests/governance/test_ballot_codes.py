@@ -157,3 +157,22 @@ def test_the_stored_order_does_not_follow_the_cast_order(low_quorum, reference, 
     by_id = list(SecretBallot.objects.filter(vote=vote).order_by("id").values_list("token_hash", flat=True))
     assert by_id != hashes
     assert all(isinstance(i, uuid.UUID) for i in SecretBallot.objects.values_list("id", flat=True))
+
+
+def test_the_migration_rewrites_existing_secret_ballots(low_quorum, reference, secretariat, client):
+    """Ballots stored before the change (in cast order) are rewritten under new keys; every vote still counts."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cityexchange.governance.migrations.0002_secret_ballots_rewritten")
+    voters = _electorate(4)
+    vote = _secret_vote(secretariat, assembly_with(*(city for city, _u in voters)))
+    for city, coordinator in voters:
+        client.force_login(coordinator)
+        _post(client, vote, city, "no")
+    before = dict(SecretBallot.objects.values_list("id", "token_hash"))
+    migration.rewrite(apps, None)
+    after = dict(SecretBallot.objects.values_list("id", "token_hash"))
+    assert sorted(after.values()) == sorted(before.values()) and not set(after) & set(before)
+    assert _counts(vote) == {"yes": 0, "no": 4, "abstain": 0}

@@ -7,10 +7,11 @@ the window lock for the window. The per-address limit is higher, because the off
 one address.
 
 django-axes (8.3.1, on the package index) was weighed: it would add its own middleware, an authentication backend
-that must come first, and tables; its lockout ends when its cache entry expires, which a test cannot move past
-without waiting. This module reuses the rate limiter's pieces instead (`Rate`, `client_address`, the 429 page and
-message with `Retry-After`) and takes an injectable clock, so tests pass the window without sleeping. Like the rate
-limiter, a cache outage lets sign-ins through (logged) rather than locking everyone out.
+that must come first and its tables, and with its cache handler (the one that shares counts through Redis) a
+lockout ends when the cache entry expires, which a test cannot move past without waiting. This module reuses the
+rate limiter's pieces instead (`Rate`, `client_address`, the 429 page with `Retry-After`) in about a hundred lines
+and takes an injectable clock, so tests pass the window without sleeping. Like the rate limiter, a cache outage
+lets sign-ins through (logged) rather than locking everyone out.
 """
 
 from __future__ import annotations
