@@ -221,3 +221,102 @@ def test_read_only_models_refuse_edits_and_deletes(client: Any, superuser: Any, 
     assert Registration.objects.count() == 0
     response = client.post("/admin/forum/registration/add/", {})
     assert response.status_code == 403
+
+
+def test_every_admin_page_of_a_domain_model_renders(
+    client: Any, superuser: Any, kazan_officer: Any, secretariat: Any
+) -> None:
+    """The list, the add form where there is one, and the page of an existing row, for every domain ModelAdmin."""
+    from django.urls import reverse
+
+    from cityexchange.forum.services import event_create
+    from cityexchange.governance.services import group_create, seat_add, statutes_settings
+    from cityexchange.registry.models import City, Sector
+
+    kazan = City.objects.get(name="Kazan")
+    event_create(
+        actor=secretariat,
+        name="Forum",
+        slug="forum",
+        city=kazan,
+        timezone_name="Europe/Moscow",
+        starts_on=dt.date(2027, 6, 1),
+        ends_on=dt.date(2027, 6, 2),
+    )
+    seat_add(actor=secretariat, body=Body.objects.create(kind=Body.Kind.BOARD, name="Board"), city=kazan)
+    group_create(actor=secretariat, slug="water", name="Water", sectors=[Sector.objects.order_by("pk").first()])
+    statutes_settings()
+    client.force_login(superuser)
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    seen = 0
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in DOMAIN_APPS:
+            continue
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        assert client.get(reverse(f"{info}_changelist")).status_code == 200, model
+        if model_admin.has_add_permission(request):
+            assert client.get(reverse(f"{info}_add")).status_code == 200, model
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            page = client.get(reverse(f"{info}_change", args=[obj.pk]))
+            assert page.status_code == 200, model
+            seen += 1
+    assert seen >= 8  # users, roles, cities, memberships, events, bodies, seats, groups, settings at least
+
+
+def test_adding_an_event_in_the_admin_goes_through_event_create(client: Any, superuser: Any, kazan: Any) -> None:
+    from cityexchange.forum.models import Event
+
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/forum/event/add/",
+        {
+            "name": "Kazan Forum",
+            "slug": "kazan-forum",
+            "city": kazan.pk,
+            "timezone": "Europe/Moscow",
+            "starts_on": "2027-06-01",
+            "ends_on": "2027-06-02",
+            "organisers": [superuser.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.get(slug="kazan-forum")
+    assert list(event.organisers.all()) == [superuser]
+    assert AuditEntry.objects.filter(action="forum.event.create", target_id=str(event.pk), actor=superuser).exists()
+
+
+def test_a_working_group_member_added_inline_joins_through_group_join(
+    client: Any, superuser: Any, secretariat: Any, kazan: Any
+) -> None:
+    from cityexchange.governance.models import GroupMember
+    from cityexchange.governance.services import group_create
+    from cityexchange.registry.models import Sector
+
+    group = group_create(actor=secretariat, slug="water", name="Water", sectors=[Sector.objects.order_by("pk").first()])
+    client.force_login(superuser)
+    management = {}
+    for prefix in ("members", "plan", "meetings", "documents"):
+        management.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    management.update({"members-TOTAL_FORMS": "1", "members-0-city": kazan.pk})
+    response = client.post(f"/admin/governance/workinggroup/{group.pk}/change/", management)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member = GroupMember.objects.get(group=group, city=kazan)
+    assert AuditEntry.objects.filter(action="group.join", target_id=str(member.pk), actor=superuser).exists()
+
+
+def test_an_admin_action_goes_through_its_service(
+    client: Any, superuser: Any, kazan: Any, kazan_coordinator: Any
+) -> None:
+    from cityexchange.accounts.models import Invitation
+    from cityexchange.accounts.services import invitation_create
+
+    invitation, _token = invitation_create(actor=kazan_coordinator, city=kazan, email="new@kzn.example")
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/accounts/invitation/", {"action": "withdraw", "_selected_action": [invitation.pk], "index": "0"}
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
+    assert AuditEntry.objects.filter(action="invitation.revoke", target_id=str(invitation.pk), actor=superuser).exists()

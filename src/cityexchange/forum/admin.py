@@ -76,6 +76,10 @@ class EventAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return super().get_readonly_fields(request, obj) if obj is not None else []
 
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # Rooms and slots are added once the event exists (its dates bound the slots).
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
     def create(self, request: HttpRequest, data: dict[str, Any]) -> Event:
         return services.event_create(
             actor=request.user,
