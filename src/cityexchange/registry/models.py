@@ -113,7 +113,9 @@ class City(TimeStamped):
         verbose_name_plural = _("cities")
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.country_id}"
+        # In messages and choice lists: the name in the reader's language, the country code to tell apart cities
+        # of the same name.
+        return f"{self.label}, {self.country_id}"
 
     @property
     def label(self) -> str:
