@@ -1,7 +1,8 @@
 """Reference data, cities and memberships in the back office, read-only except through registry.services.
 
 Countries change bloc status and applications are approved by actions that call the services; a city's profile
-(website, about) is edited through `city_update_profile`. Memberships change on the secretariat's pages.
+(website, about) is edited through `city_update_profile`; the association's name and the names and order of bloc
+statuses, sectors and languages through their `*_update` services. Memberships change on the secretariat's pages.
 """
 
 from __future__ import annotations
@@ -21,13 +22,21 @@ from .models import Association, BlocStatus, City, Country, Language, Membership
 
 
 @admin.register(Association)
-class AssociationAdmin(ReadOnlyAdmin):
+class AssociationAdmin(ServiceAdmin):
     list_display = ["name", "short_name"]
+    change_fields = ["name", "short_name", "founded", "description"]
+
+    def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> Association:
+        return services.association_update(actor=request.user, association=obj, **data)
 
 
 @admin.register(BlocStatus)
-class BlocStatusAdmin(ReadOnlyAdmin):
+class BlocStatusAdmin(ServiceAdmin):
     list_display = ["code", "name", "rank", "colour"]
+    change_fields = ["name", "rank", "colour"]
+
+    def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> BlocStatus:
+        return services.bloc_status_update(actor=request.user, status=obj, **data)
 
 
 @admin.register(Country)
@@ -82,13 +91,21 @@ class CityAdmin(ServiceAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(ReadOnlyAdmin):
+class SectorAdmin(ServiceAdmin):
     list_display = ["code", "name", "rank"]
+    change_fields = ["name", "rank"]
+
+    def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> Sector:
+        return services.sector_update(actor=request.user, sector=obj, **data)
 
 
 @admin.register(Language)
-class LanguageAdmin(ReadOnlyAdmin):
+class LanguageAdmin(ServiceAdmin):
     list_display = ["code", "name", "native_name", "rtl"]
+    change_fields = ["name", "native_name", "rtl"]
+
+    def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> Language:
+        return services.language_update(actor=request.user, language=obj, **data)
 
 
 @admin.register(Membership)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +19,7 @@ from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, 
 from cityexchange.core.validation import clean_text
 
 from . import selectors
-from .models import BlocStatus, City, Country, Membership, MembershipApplication, Sector
+from .models import Association, BlocStatus, City, Country, Language, Membership, MembershipApplication, Sector
 
 
 @transaction.atomic
@@ -221,3 +222,69 @@ def city_update_profile(*, actor: Any, city: City, website: str = "", about: str
     city.save(update_fields=["website", "about", "updated_at"])
     audit(actor, "city.update_profile", city, before=before, after=snapshot(city, ["website", "about"]))
     return city
+
+
+# --- Reference data the secretariat edits (the association's name, statuses, sectors, languages) ----------------
+
+
+def _require_reference_editor(actor: Any) -> None:
+    require(is_secretariat(actor), _("Only the secretariat can edit the association's reference data."))
+
+
+@transaction.atomic
+def association_update(
+    *, actor: Any, association: Association, name: str, short_name: str, founded: str = "", description: str = ""
+) -> Association:
+    _require_reference_editor(actor)
+    fields = ["name", "short_name", "founded", "description"]
+    before = snapshot(association, fields)
+    association.name = clean_text(name, "name", _("The name"), 200)
+    association.short_name = clean_text(short_name, "short_name", _("The short name"), 60)
+    association.founded = clean_text(founded, "founded", _("The founding"), 200, required=False)
+    association.description = clean_text(description, "description", _("The description"), 20_000, required=False)
+    association.save(update_fields=[*fields, "updated_at"])
+    audit(actor, "association.update", association, before=before, after=snapshot(association, fields))
+    return association
+
+
+@transaction.atomic
+def bloc_status_update(*, actor: Any, status: BlocStatus, name: str, rank: int, colour: str) -> BlocStatus:
+    _require_reference_editor(actor)
+    colour = (colour or "").strip().lower()
+    if not re.fullmatch(r"#[0-9a-f]{6}", colour):
+        raise InvalidInput(_("Give the colour as #rrggbb, for example #1f77b4."), field="colour")
+    if rank < 0:
+        raise InvalidInput(_("The order must not be negative."), field="rank")
+    fields = ["name", "rank", "colour"]
+    before = snapshot(status, fields)
+    status.name = clean_text(name, "name", _("The name"), 100)
+    status.rank, status.colour = rank, colour
+    status.save(update_fields=fields)
+    audit(actor, "bloc_status.update", status, before=before, after=snapshot(status, fields))
+    return status
+
+
+@transaction.atomic
+def sector_update(*, actor: Any, sector: Sector, name: str, rank: int) -> Sector:
+    _require_reference_editor(actor)
+    if rank < 0:
+        raise InvalidInput(_("The order must not be negative."), field="rank")
+    before = snapshot(sector, ["name", "rank"])
+    sector.name = clean_text(name, "name", _("The name"), 100)
+    sector.rank = rank
+    sector.save(update_fields=["name", "rank"])
+    audit(actor, "sector.update", sector, before=before, after=snapshot(sector, ["name", "rank"]))
+    return sector
+
+
+@transaction.atomic
+def language_update(*, actor: Any, language: Language, name: str, native_name: str, rtl: bool) -> Language:
+    _require_reference_editor(actor)
+    fields = ["name", "native_name", "rtl"]
+    before = snapshot(language, fields)
+    language.name = clean_text(name, "name", _("The name"), 60)
+    language.native_name = clean_text(native_name, "native_name", _("The native name"), 60)
+    language.rtl = bool(rtl)
+    language.save(update_fields=fields)
+    audit(actor, "language.update", language, before=before, after=snapshot(language, fields))
+    return language
