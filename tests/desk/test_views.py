@@ -66,6 +66,7 @@ def test_translate_page_refusals_and_errors_named(client, practice, kazan_office
     assert client.get(f"/ru/desk/translate/{practice.pk}/de/").status_code == 422  # not enabled
     page = client.get(url)
     assert page.status_code == 200 and practice.problem in page.content.decode()  # the original beside the form
+    assert '<textarea name="solution" cols="40" rows="8" lang="ru" dir="auto"' in page.content.decode()
     r = client.post(url, _form(indicator_names=["Время поездки", ""]))
     assert r.status_code == 422 and 'data-field="indicator_1"' in r.content.decode()
     r = client.post(url, _form(title=""))
@@ -109,6 +110,7 @@ def test_reader_sees_the_translation_marked_and_can_open_the_original(
     assert f'<h1 lang="ru" dir="auto">{RU["title"]}</h1>' in html
     assert RU["solution"] in html and "Пассажиров в день" in html and "Kazan" in html
     assert 'href="?original=1"' in html and 'data-translation-shown="ru"' in html
+    assert 'data-translation="ru"' not in html  # not repeated among the other translations
     original = client.get(f"/ru/practices/{practice.pk}/", {"original": "1"}).content.decode()
     assert f'<h1 lang="pt" dir="auto">{practice.title}</h1>' in original and RU["solution"] not in original
     # A reader of another interface language sees the original.

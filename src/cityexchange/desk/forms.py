@@ -36,7 +36,9 @@ class TranslateForm(forms.Form):
 
     city = forms.ModelChoiceField(label=_("Translated for"), queryset=City.objects.none(), required=False)
 
-    def __init__(self, *args: Any, texts: Sequence[Text], indicators: list[str], cities: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, texts: Sequence[Text], indicators: list[str], cities: Any, language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         city: Any = self.fields["city"]
         city.queryset = cities
@@ -51,6 +53,9 @@ class TranslateForm(forms.Form):
             self.fields[indicator_field(i)] = forms.CharField(
                 label=_("Indicator %(n)d") % {"n": i + 1}, required=False, max_length=400
             )
+        for name, field in self.fields.items():
+            if name != "city":  # the translation's own language, so spell-checkers and input methods follow it
+                field.widget.attrs.update({"lang": language, "dir": "auto"})
         self.text_names = [t.name for t in texts]
         self.indicator_count = len(indicators)
 

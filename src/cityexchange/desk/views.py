@@ -98,7 +98,12 @@ def _translate(request: HttpRequest, item: Any, language: str) -> HttpResponse:
     cities = selectors.translator_cities(user)
     data = request.POST if request.method == "POST" else None
     form = TranslateForm(
-        data, initial=_initial(subject, code, cities), texts=subject.texts, indicators=originals, cities=cities
+        data,
+        initial=_initial(subject, code, cities),
+        texts=subject.texts,
+        indicators=originals,
+        cities=cities,
+        language=code,
     )
     if data is not None and form.is_valid():
         try:
