@@ -30,11 +30,14 @@ from .subjects import Subject, subject_of
 def desk(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     codes, chosen = selectors.desk_languages(user, request.GET.get("language", ""))
+    columns = selectors.wanted(codes)
+    if chosen == "all":  # every language: only those something is asked for in
+        columns = [c for c in columns if c.items]
     return render(
         request,
         "desk/desk.html",
         {
-            "columns": selectors.wanted(codes),
+            "columns": columns,
             "chosen": chosen,
             "declared": selectors.declared_languages(user),
             "filter_languages": Language.objects.filter(code__in=selectors.enabled_codes()).order_by("code"),
