@@ -203,7 +203,7 @@ def test_city_profile_form_shows_its_limit_and_names_the_field(client, kazan, ka
     assert "10,000 characters at most" in client.get(url).content.decode()
     about = "Kazan on the Volga. " * 501  # 10,020 characters
     html = post_form(client, url, {"website": "https://kazan.ru", "about": about}).content.decode()
-    assert "“About the city” is too long: 10,000 characters at most, and this text has 10019." in html
+    assert "“About the city” is too long: 10,000 characters at most, and this text has 10,019." in html
     assert about.strip() in html
     kazan.refresh_from_db()
     assert kazan.about != about.strip()

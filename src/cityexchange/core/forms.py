@@ -17,20 +17,34 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from cityexchange.core import locale_format
 
 
-def limit_message(label: str, limit: int) -> str:
-    """The too-long message for one field; `%(show_value)s` is left for Django's validator to fill in."""
-    message = _("“%(field)s” is too long: %(limit)s characters at most, and this text has %(length)s.") % {
-        "field": str(label).replace("%", "%%"),
-        "limit": locale_format.number(limit),
-        "length": "%(show_value)s",
-    }
-    return message
+class NamedLengthValidator(MaxLengthValidator):
+    """Django's length check, with a message that names the field and writes both numbers as the reader's locale
+    does: "“The solution” is too long: 20,000 characters at most, and this text has 25,310."."""
+
+    def __init__(self, limit: int, label: str) -> None:
+        super().__init__(limit)
+        self.label = label
+
+    def __call__(self, value: Any) -> None:
+        length = self.clean(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                _("“%(field)s” is too long: %(limit)s characters at most, and this text has %(length)s.")
+                % {
+                    "field": self.label,
+                    "limit": locale_format.number(self.limit_value),
+                    "length": locale_format.number(length),
+                },
+                code="max_length",
+            )
 
 
 def text_limit(field: forms.Field) -> int | None:
@@ -52,7 +66,9 @@ class KeepsWork(forms.Form):
             limit = text_limit(field)
             if limit is None:
                 continue
-            field.error_messages["max_length"] = limit_message(str(field.label or name), limit)
+            # Django's own check (MaxLengthValidator) is replaced by one whose message names the field.
+            kept = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators = [*kept, NamedLengthValidator(limit, str(field.label or name))]
             field.widget.attrs["data-max-chars"] = str(limit)
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.pop("maxlength", None)

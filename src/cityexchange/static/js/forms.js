@@ -72,12 +72,20 @@
           body: body.toString(),
         })
           .then(function (response) {
+            // A redirect here is the sign-in page (the session ended): not a preview.
+            if (!response.ok || response.redirected) throw new Error(String(response.status));
             return response.text();
           })
           .then(function (html) {
             // The answer is HTML the server cleaned with its allow-list (practices/rendering.py).
             output.innerHTML = html;
             if (language && language.value) output.setAttribute("lang", language.value);
+          })
+          .catch(function () {
+            output.textContent = button.getAttribute("data-error-label") || "";
+            output.removeAttribute("lang");
+          })
+          .then(function () {
             output.hidden = false;
             button.textContent = hideLabel;
             button.setAttribute("aria-expanded", "true");
