@@ -42,7 +42,10 @@ def test_organiser_sets_up_the_event(client: Any, event: Any, organiser: Any) ->
     steps = [
         ({"form": "room", "room-name": "Hall A", "room-capacity": "40"}, "forum.room.add"),
         ({"form": "slot", "slot-starts_at": f"{day}T10:00", "slot-ends_at": f"{day}T10:30"}, "forum.slot.add"),
-        ({"form": "tables", "tables-count": "3", "tables-seats": "4", "tables-name_prefix": "T"}, "forum.tables.create"),
+        (
+            {"form": "tables", "tables-count": "3", "tables-seats": "4", "tables-name_prefix": "T"},
+            "forum.tables.create",
+        ),
     ]
     for data, action in steps:
         response = client.post(url(event), data)
@@ -92,3 +95,46 @@ def test_the_desk_links_to_the_set_up_page(client: Any, event: Any, organiser: A
     client.force_login(organiser)
     html = client.get(f"/en/forum/{event.slug}/manage/").content.decode()
     assert url(event) in html and "/admin/forum/" not in html
+
+
+def test_event_settings_change_through_event_update(event: Any, organiser: Any, sao_paulo_coordinator: Any) -> None:
+    from cityexchange.core.errors import InvalidInput, PermissionDenied
+    from cityexchange.forum import services
+
+    with pytest.raises(PermissionDenied):
+        services.event_update(actor=sao_paulo_coordinator, event=event, name="Taken over")
+    with pytest.raises(InvalidInput) as exc:
+        services.event_update(actor=organiser, event=event, name="Forum", request_valid_days=0)
+    assert exc.value.field == "request_valid_days"
+    event.refresh_from_db()
+    assert event.name == "Forum of BRICS+ Cities"
+    services.event_update(actor=organiser, event=event, name="Forum 2027", is_published=False, registration_open=False)
+    event.refresh_from_db()
+    assert event.name == "Forum 2027" and not event.is_published and not event.registration_open
+    entry = AuditEntry.objects.get(action="forum.event.update", actor=organiser)
+    assert entry.before["is_published"] is True and entry.after["is_published"] is False
+
+
+def test_publishing_an_event_in_the_admin_goes_through_event_update(client: Any, event: Any) -> None:
+    from tests.registry.factories import UserFactory
+
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(root)
+    data = {
+        "name": event.name,
+        "organisers": [],
+        "is_published": "",
+        "registration_open": "on",
+        "min_meetings_per_city": "2",
+        "request_valid_days": "7",
+        "solver_time_limit": "20",
+        "venue": "",
+        "description": "",
+    }
+    for prefix in ("rooms", "slots", "tables"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(f"/admin/forum/event/{event.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event.refresh_from_db()
+    assert not event.is_published and event.min_meetings_per_city == 2
+    assert AuditEntry.objects.filter(action="forum.event.update", target_id=str(event.pk), actor=root).exists()

@@ -1,7 +1,7 @@
 """The back office for the forum, each write through forum.services: the secretariat creates events and names
-their organisers; rooms, slots, sessions and interpreters are added through the services too. Registrations,
-requests and schedules are read-only here. Organisers set up their event on the forum's own set-up page
-(forum:setup), which also creates meeting tables."""
+their organisers; an event's wording and settings change through event_update; rooms, slots, sessions and
+interpreters are added through their services too. Registrations, requests and schedules are read-only here.
+Organisers set up their event on the forum's own set-up page (forum:setup), which also creates meeting tables."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ class EventAdmin(ServiceAdmin):
         "is_published",
         "organisers",
     ]
-    change_fields = ["organisers"]
+    change_fields = ["organisers", *services.EVENT_SETTINGS]
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
         return dict(self.prepopulated_fields) if obj is None else {}  # the slug is fixed once the event exists
@@ -97,7 +97,12 @@ class EventAdmin(ServiceAdmin):
         )
 
     def update(self, request: HttpRequest, obj: Any, data: dict[str, Any], changed: list[str]) -> Event:
-        return services.event_set_organisers(actor=request.user, event=obj, organisers=data["organisers"] or ())
+        if "organisers" in changed:
+            obj = services.event_set_organisers(actor=request.user, event=obj, organisers=data["organisers"] or ())
+        if set(changed) & set(services.EVENT_SETTINGS):
+            settings = {name: data[name] for name in services.EVENT_SETTINGS}
+            obj = services.event_update(actor=request.user, event=obj, **settings)
+        return obj
 
 
 @admin.register(Session)

@@ -132,6 +132,56 @@ def event_set_organisers(*, actor: Any, event: Event, organisers: Iterable[Any])
     return event
 
 
+EVENT_SETTINGS = [
+    "name",
+    "venue",
+    "description",
+    "is_published",
+    "registration_open",
+    "min_meetings_per_city",
+    "request_valid_days",
+    "solver_time_limit",
+]
+
+
+@transaction.atomic
+def event_update(
+    *,
+    actor: Any,
+    event: Event,
+    name: str,
+    venue: str = "",
+    description: str = "",
+    is_published: bool = False,
+    registration_open: bool = True,
+    min_meetings_per_city: int = 1,
+    request_valid_days: int = 7,
+    solver_time_limit: int = 20,
+) -> Event:
+    """The event's wording, visibility and scheduling settings. Its dates, place and time zone stay as created:
+    slots, sessions and stays are checked against them."""
+    _require_organiser(actor, event)
+    if not 0 <= min_meetings_per_city <= 50:
+        raise InvalidInput(_("The minimum number of meetings is between 0 and 50."), field="min_meetings_per_city")
+    if not 1 <= request_valid_days <= 90:
+        raise InvalidInput(_("Requests stay open between 1 and 90 days."), field="request_valid_days")
+    if not 1 <= solver_time_limit <= MAX_TIME_LIMIT:
+        raise InvalidInput(
+            _("The solver's time limit is between 1 and %(max)d seconds.") % {"max": MAX_TIME_LIMIT},
+            field="solver_time_limit",
+        )
+    before = snapshot(event, EVENT_SETTINGS)
+    event.name = clean_text(name, "name", _("The name"), 200)
+    event.venue = clean_text(venue, "venue", _("The venue"), 300, required=False)
+    event.description = clean_text(description, "description", _("The description"), 20_000, required=False)
+    event.is_published, event.registration_open = bool(is_published), bool(registration_open)
+    event.min_meetings_per_city, event.request_valid_days = min_meetings_per_city, request_valid_days
+    event.solver_time_limit = solver_time_limit
+    event.save(update_fields=[*EVENT_SETTINGS, "updated_at"])
+    audit(actor, "forum.event.update", event, before=before, after=snapshot(event, EVENT_SETTINGS))
+    return event
+
+
 @transaction.atomic
 def room_add(*, actor: Any, event: Event, name: str, capacity: int = 0) -> Room:
     _require_organiser(actor, event)
