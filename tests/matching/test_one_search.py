@@ -121,6 +121,8 @@ def test_library_search_page_and_api_give_the_same_ordered_ids(
     library = _library_ids(client, **params)
     assert library, "the library's box found nothing"
     assert library == _page_ids(client, **params) == _api_ids(client, **params)
+    listed = client.get("/api/v1/practices/", {**params, "page_size": 100}).json()["results"]
+    assert [p["id"] for p in listed] == library  # the practice list API's q is the same search
 
 
 def test_filters_apply_identically(bus_corpus: dict[str, Practice], client: Any) -> None:

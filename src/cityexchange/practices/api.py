@@ -21,8 +21,10 @@ from cityexchange.core.api_support import (
 )
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.openapi import file_download
-from cityexchange.core.ratelimit import api_rate_limit
+from cityexchange.core.ratelimit import api_rate_limit, enforce
 from cityexchange.core.views import actor
+from cityexchange.matching import search
+from cityexchange.matching.filters import practice_filters
 from cityexchange.registry.models import City, Language, Sector
 
 from . import selectors, services
@@ -110,18 +112,35 @@ def practice_list(
     sdg: int | None = None,
     city: int | None = None,
     status: str = "",
+    cost_band: str = "",
     sort: Literal["newest", "oldest", "title", "city", "updated"] = "newest",
     page: Query[PageParams] = None,  # type: ignore[assignment]
 ) -> Any:
-    """Practices you may see: published ones, and all of your own city's. Filters are facets of the list page."""
+    """Practices you may see: published ones, and all of your own city's. Filters are facets of the list page.
+    With `q`, the one search of the library's box and of `/matching/search` (any language, by meaning and words):
+    published practices ranked best first (strong matches, then possible ones; at most 100), `sort` ignored."""
     filters = _filters(
-        q=q, sector=sector, country=country, maturity=maturity, language=language, sdg=sdg, city=city, status=status
-    )
+        q=q, sector=sector, country=country, maturity=maturity, language=language, sdg=sdg, city=city, status=status,
+        cost_band=cost_band,
+    )  # fmt: skip
     filters.sort = sort
-    qs = selectors.practice_list(actor(request), filters).prefetch_related("sectors", "goals")
-    result = paginate(qs, page)
+    if filters.q.strip():
+        result = paginate(_searched(request, filters), page)
+    else:
+        result = paginate(selectors.practice_list(actor(request), filters).prefetch_related("sectors", "goals"), page)
     result["results"] = [brief(p) for p in result["results"]]
     return result
+
+
+SEARCH_LIMIT = 100
+
+
+def _searched(request: HttpRequest, filters: selectors.PracticeFilters) -> list[Practice]:
+    """The practices `matching.search.find` ranks for the query and filters (the same engine and filter set as the
+    library's box and the search page)."""
+    shared = practice_filters(vars(filters))
+    enforce(request, "search")
+    return [r.practice for r in search.find(actor(request), shared, k=SEARCH_LIMIT)]
 
 
 @router.get("/facets", response={200: FacetsOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="Facet counts")
@@ -133,8 +152,15 @@ def facets(
     maturity: str = "",
     language: str = "",
     sdg: int | None = None,
+    cost_band: str = "",
 ) -> Any:
-    filters = _filters(q=q, sector=sector, country=country, maturity=maturity, language=language, sdg=sdg)
+    """Counts per facet value: over the filtered library, or with `q` over what the search finds."""
+    filters = _filters(
+        q=q, sector=sector, country=country, maturity=maturity, language=language, sdg=sdg, cost_band=cost_band
+    )
+    if filters.q.strip():
+        ids = [p.pk for p in _searched(request, filters)]
+        return selectors.practice_facets(Practice.objects.filter(pk__in=ids))
     return selectors.practice_facets(selectors.practice_list(actor(request), filters))
 
 
