@@ -42,8 +42,11 @@ def test_membership_decisions_show_their_hash(client, secretariat, sao_paulo, ap
     registry_services.membership_suspend(
         actor=secretariat, membership=Membership.objects.get(city=sao_paulo), reason="Fees unpaid"
     )
-    page = client.get(f"/en/cities/{sao_paulo.pk}/membership/").content.decode()
-    assert _shown_hash(page) == AuditEntry.objects.get(action="membership.suspend").hash
+    suspended = AuditEntry.objects.get(action="membership.suspend").hash
+    assert _shown_hash(client.get(f"/en/cities/{sao_paulo.pk}/membership/").content.decode()) == suspended
+    client.logout()  # the city's public page shows it to anyone
+    assert _shown_hash(client.get(f"/en/cities/{sao_paulo.pk}/").content.decode()) == suspended
+    client.force_login(secretariat)
 
     application = MembershipApplication.objects.get(city=applicant)
     registry_services.application_approve(actor=secretariat, application=application)
