@@ -316,6 +316,8 @@ def backup(out: Path, *, alias: str = "default", media_root: Path | None = None)
 
 def _latest_migrations(alias: str) -> dict[str, str]:
     with connections[alias].cursor() as cursor:
+        if "django_migrations" not in connections[alias].introspection.table_names(cursor):
+            return {}  # a database never migrated
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
         latest: dict[str, str] = {}
         for app, name in cursor.fetchall():
