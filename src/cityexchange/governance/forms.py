@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core.forms import KeepsWork
 from cityexchange.registry.models import Language
 
 from . import selectors
@@ -13,11 +14,14 @@ from .models import Body, MajorityRule, Vote
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class VoteForm(forms.Form):
+class VoteForm(KeepsWork):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.exclude(kind=Body.Kind.SECRETARIAT))
     kind = forms.ChoiceField(label=_("Motion"), choices=Vote.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    motion = forms.CharField(label=_("Text of the motion"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # The limits are the services' (governance/services.py), shown here so the form says them before sending.
+    motion = forms.CharField(
+        label=_("Text of the motion"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000, required=False
+    )
     subject_city = forms.ModelChoiceField(
         label=_("City to admit"),
         queryset=selectors.admission_candidates(),
@@ -52,12 +56,14 @@ class DelegateForm(forms.Form):
     email = forms.EmailField(label=_("E-mail of the delegate"), help_text=_("A member of the city's team."))
 
 
-class GroupDocumentForm(forms.Form):
+class GroupDocumentForm(KeepsWork):
     title = forms.CharField(label=_("Title"), max_length=300)
     language = forms.ModelChoiceField(label=_("Language"), queryset=Language.objects.all(), to_field_name="code")
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    body = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}), max_length=200_000, required=False
+    )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(KeepsWork):
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), max_length=100_000)
