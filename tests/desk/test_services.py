@@ -3,6 +3,8 @@ with each refusal."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
@@ -236,3 +238,30 @@ def test_only_published_practices_go_to_the_desk(sao_paulo, practice, kazan_offi
         services.translation_request(actor=kazan_officer, item=practice, language="ru")
     with pytest.raises(InvalidTransition):
         services.translation_submit(actor=kazan_officer, item=practice, language="ru", data=ru_text())
+
+
+def test_imports_and_the_citys_own_translations_leave_a_desk_translation_alone(
+    sao_paulo, secretariat, kazan_officer, sao_paulo_coordinator
+):
+    from cityexchange.practices.importer import parse_file, practices_import
+    from tests.practices.factories import import_row
+
+    row = import_row("sp-1", sao_paulo, language="pt", translations={"en": {"title": "Bus lanes", "summary": "Lanes."}})
+    text = json.dumps([row])
+    practices_import(actor=secretariat, rows=parse_file(text, "json"))
+    practice = Practice.objects.get(external_id="sp-1")
+    names = [f"Показатель {i}" for i in range(practice.indicators.count())]
+    version = services.translation_submit(
+        actor=kazan_officer, item=practice, language="ru", data=ru_text(indicator_names=names)
+    )
+    services.translation_approve(actor=sao_paulo_coordinator, version=version)
+    report = practices_import(actor=secretariat, rows=parse_file(text, "json"))  # the same file again
+    assert report.unchanged == 1
+    practices_import(actor=secretariat, rows=parse_file(json.dumps([{**row, "translations": {}}]), "json"))
+    assert list(PracticeTranslation.objects.values_list("language_id", flat=True)) == ["ru"]
+    with pytest.raises(InvalidInput) as exc:
+        practice_services.practice_set_translation(
+            actor=sao_paulo_coordinator, practice=practice, language="ru", title="x", summary="y"
+        )
+    assert exc.value.field == "language"
+    assert PracticeTranslation.objects.get(language_id="ru").title == ru_text()["title"]

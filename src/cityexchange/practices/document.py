@@ -289,7 +289,13 @@ def input_from_practice(p: Practice) -> PracticeInput:
 
 
 def translations_of(p: Practice) -> dict[str, TranslationInput]:
-    return {t.language_id: TranslationInput(t.language_id, t.title, t.summary) for t in p.translations.all()}
+    """The city's own translations (title and summary). Those approved on the translation desk have their versions
+    there and are not part of the import format, so an import or export round trip leaves them alone."""
+    return {
+        t.language_id: TranslationInput(t.language_id, t.title, t.summary)
+        for t in p.translations.all()
+        if not t.is_full
+    }
 
 
 def document(

@@ -90,8 +90,14 @@ def write_content(practice: Practice, data: PracticeInput) -> None:
 
 
 def write_translations(practice: Practice, translations: dict[str, TranslationInput], actor: Any) -> None:
-    practice.translations.exclude(language_id__in=list(translations)).delete()
+    """The city's own translations as `translations` says. A language with a translation approved on the
+    translation desk keeps it: corrections to it are new versions there."""
+    own = practice.translations.filter(approved_at__isnull=True)
+    own.exclude(language_id__in=list(translations)).delete()
+    on_desk = set(practice.translations.filter(approved_at__isnull=False).values_list("language_id", flat=True))
     for code, t in translations.items():
+        if code in on_desk:
+            continue
         PracticeTranslation.objects.update_or_create(
             practice=practice,
             language_id=code,
@@ -245,6 +251,11 @@ def practice_set_translation(
     code = r.choice("language", sorted(vocab.languages))
     if code and code == practice.language_id:
         r.error("language", _("A translation must be in another language than the original."))
+    if code and practice.translations.filter(language_id=code, approved_at__isnull=False).exists():
+        r.error(
+            "language",
+            _("This language has a translation approved on the translation desk; submit a correction there."),
+        )
     values = {
         "title": r.text("title", required=True, max_len=200),
         "summary": r.text("summary", required=True, max_len=2_000),
