@@ -320,3 +320,44 @@ def test_an_admin_action_goes_through_its_service(
     assert response.status_code == 302
     assert Invitation.objects.get(pk=invitation.pk).revoked_at is not None
     assert AuditEntry.objects.filter(action="invitation.revoke", target_id=str(invitation.pk), actor=superuser).exists()
+
+
+def test_a_document_version_added_in_the_admin_goes_through_document_version_add(client: Any, superuser: Any) -> None:
+    from cityexchange.governance.models import Document, DocumentVersion
+
+    document = Document.objects.create(slug="statutes", kind=Document.Kind.choices[0][0])
+    client.force_login(superuser)
+    data = {
+        "document": document.pk,
+        "adopted_on": "2026-05-01",
+        "decision": "Founding assembly",
+        "language": "en",
+        "title": "Statutes",
+        "body": "Article 1.",
+    }
+    for _round in range(2):
+        response = client.post("/admin/governance/documentversion/add/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    versions = DocumentVersion.objects.filter(document=document).order_by("number")
+    assert [v.number for v in versions] == [1, 2]  # numbered by the service, not typed in
+    assert versions[0].texts.get().title == "Statutes"
+    assert AuditEntry.objects.filter(action="document.version_add", actor=superuser).count() == 2
+
+
+def test_statutes_settings_changed_in_the_admin_go_through_the_service(client: Any, superuser: Any) -> None:
+    from cityexchange.governance.services import statutes_settings
+
+    settings = statutes_settings()
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/governance/statutessettings/{settings.pk}/change/",
+        {
+            "allowed_majority_rules": ["simple", "two_thirds"],
+            "default_majority_rule": "simple",
+            "default_quorum_percent": 40,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    settings.refresh_from_db()
+    assert settings.default_quorum_percent == 40
+    assert AuditEntry.objects.filter(action="statutes.settings", actor=superuser).exists()
