@@ -127,3 +127,11 @@ def test_out_of_date_translation_is_shown_as_such(client, practice, kazan_office
     Practice.objects.filter(pk=practice.pk).update(solution="Uma solução nova.")
     html = client.get(f"/ru/practices/{practice.pk}/").content.decode()
     assert 'class="translation-notice out-of-date"' in html
+
+
+def test_profile_shows_the_declared_languages(client, kazan_officer):
+    client.force_login(kazan_officer)
+    assert "my-languages" in client.get("/en/accounts/me/").content.decode()
+    client.post("/en/desk/languages/", {"languages": ["hi", "ar"]})
+    html = client.get("/en/accounts/me/").content.decode()
+    assert '<span lang="ar">العربية</span>, <span lang="hi">हिन्दी</span>' in html
