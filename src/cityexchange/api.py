@@ -75,8 +75,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def invalid_text(request: HttpRequest, exc: InvalidText) -> HttpResponse:
-    detail = "Text must be valid Unicode (no lone UTF-16 surrogates such as \\ud800)."
-    return api.create_response(request, {"detail": detail, "field": exc.field}, status=422)
+    return api.create_response(request, {"detail": exc.detail, "field": exc.field}, status=422)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -131,3 +131,11 @@ def test_signed_in_session_still_needs_csrf(secretariat: Any) -> None:
     browser.get("/en/")  # sets the csrftoken cookie
     csrf = browser.cookies["csrftoken"].value
     assert post_json(browser, "/api/v1/accounts/tokens", {"name": "n"}, HTTP_X_CSRFTOKEN=csrf).status_code == 201
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "42", '"text"', "null"])
+def test_a_body_that_is_not_an_object_is_422(client: Client, token: str, body: str) -> None:
+    """An array where a schema is expected was read as that schema with every field at its default."""
+    response = client.put("/api/v1/desk/languages", body, content_type="application/json", **bearer(token))
+    assert response.status_code == 422
+    assert response.json()["field"] == "body"

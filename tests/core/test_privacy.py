@@ -46,7 +46,7 @@ def _sees_contact(client: Client, practice: Practice) -> dict[str, bool]:
 def test_visitors_and_accounts_without_a_city_see_no_contact(practice: Practice) -> None:
     lone = UserFactory(email_verified=True)
     for user in (None, lone):
-        assert _sees_contact(_client(user), practice) == dict.fromkeys(["page", "api", "api export", "page export"], False)
+        assert not any(_sees_contact(_client(user), practice).values())
 
 
 def test_officers_of_member_cities_and_the_secretariat_see_contacts(
@@ -56,7 +56,9 @@ def test_officers_of_member_cities_and_the_secretariat_see_contacts(
         assert all(_sees_contact(_client(user), practice).values())
 
 
-def test_officer_of_a_suspended_city_sees_no_contact(practice: Practice, sao_paulo: Any, sao_paulo_coordinator: Any) -> None:
+def test_officer_of_a_suspended_city_sees_no_contact(
+    practice: Practice, sao_paulo: Any, sao_paulo_coordinator: Any
+) -> None:
     sao_paulo.membership.status = "suspended"
     sao_paulo.membership.save(update_fields=["status"])
     assert not any(_sees_contact(_client(sao_paulo_coordinator), practice).values())

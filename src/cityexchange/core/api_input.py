@@ -11,6 +11,7 @@ from typing import Annotated, Any, Union
 
 import annotated_types
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.parser import Parser
 from pydantic import BaseModel
@@ -21,11 +22,13 @@ BOUNDED_INT = Annotated[int, annotated_types.Ge(MIN_INT), annotated_types.Le(MAX
 
 
 class InvalidText(ValueError):
-    """A JSON string that is not valid Unicode; `field` is its dotted path in the body."""
+    """A JSON body refused before validation: `field` is the dotted path of the offending value, `detail` says why
+    (by default: a string that is not valid Unicode)."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, detail: str | None = None) -> None:
         super().__init__(field)
         self.field = field
+        self.detail = detail or _("Text must be valid Unicode (no lone UTF-16 surrogates such as \\ud800).")
 
 
 def first_invalid_text(data: Any, path: tuple[str, ...] = ()) -> str | None:
@@ -51,10 +54,13 @@ def first_invalid_text(data: Any, path: tuple[str, ...] = ()) -> str | None:
 
 class UnicodeCheckingParser(Parser):
     """JSON bodies as django-ninja parses them, refused when a string holds a lone surrogate (JSON allows the
-    escape, UTF-8 and the database do not)."""
+    escape, UTF-8 and the database do not) or when the body is not an object: every operation's body is a schema,
+    and django-ninja would read an array or a number as that schema with every field left at its default."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise InvalidText("body", _("The body must be a JSON object."))
         field = first_invalid_text(data)
         if field:
             raise InvalidText(field)

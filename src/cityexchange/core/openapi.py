@@ -89,7 +89,7 @@ def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> No
 def file_download(*media_types: str) -> dict[str, Any]:
     """`openapi_extra` of an operation that answers a file: its 200 is documented with these media types (merged
     with what the router declares), so clients and schemathesis know a CSV is a CSV and not JSON."""
-    content = {media_type: {"schema": {"type": "string"}} for media_type in media_types}
+    content = {t: {"schema": {"type": "object" if t.endswith("json") else "string"}} for t in media_types}
     return {"responses": {200: {"description": "The file.", "content": content}}}
 
 
