@@ -8,6 +8,7 @@ import pytest
 from cityexchange.desk import services
 from cityexchange.desk.models import TranslationRequest, TranslationVersion
 from cityexchange.practices.models import Practice
+from tests.practices.factories import PracticeFactory
 from tests.registry.factories import UserFactory
 
 from .conftest import RU, ru_text
@@ -64,6 +65,8 @@ def test_translate_page_refusals_and_errors_named(client, practice, kazan_office
     client.force_login(kazan_officer)
     assert client.get(f"/ru/desk/translate/{practice.pk}/pt/").status_code == 422  # the original's language
     assert client.get(f"/ru/desk/translate/{practice.pk}/de/").status_code == 422  # not enabled
+    draft = PracticeFactory(city=kazan_officer.city_roles.get().city, language_id="pt")  # its own city's draft
+    assert client.get(f"/ru/desk/translate/{draft.pk}/ru/").status_code == 409
     page = client.get(url)
     assert page.status_code == 200 and practice.problem in page.content.decode()  # the original beside the form
     assert '<textarea name="solution" cols="40" rows="8" lang="ru" dir="auto"' in page.content.decode()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.challenges.selectors import get_challenge_for
-from cityexchange.core.errors import DomainError, PermissionDenied
+from cityexchange.core.errors import DomainError, InvalidTransition, PermissionDenied
 from cityexchange.core.views import actor, apply_error, safe_next
 from cityexchange.practices.selectors import get_practice_for
 from cityexchange.registry.models import Language
@@ -97,6 +97,8 @@ def _translate(request: HttpRequest, item: Any, language: str) -> HttpResponse:
         raise PermissionDenied(_("Only officers of a member city can translate on the desk."))
     subject = subject_of(item)
     code = services.target_language(item, language)
+    if not subject.is_open():  # e.g. the city's own draft: nothing to translate yet
+        raise InvalidTransition(subject.closed_message())
     originals = subject.indicator_names()
     cities = selectors.translator_cities(user)
     data = request.POST if request.method == "POST" else None
