@@ -30,6 +30,8 @@ class SearchForm(forms.Form):
     )
     language = forms.ModelChoiceField(Language.objects.all(), label=_("Written in"), required=False)
     cost_band = forms.ChoiceField(label=_("Cost band"), required=False, choices=[("", "—"), *Practice.CostBand.choices])
+    # Practices of one city (a city page's link); kept across searches as a hidden field.
+    city = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def practice_filters(self) -> PracticeFilters:
         """The shared filter set (`filters.py`) the library and the API use too, from the validated form."""
@@ -43,6 +45,7 @@ class SearchForm(forms.Form):
                 "sdg": data.get("sdg") or "",
                 "language": data["language"].pk if data.get("language") else "",
                 "cost_band": data.get("cost_band") or "",
+                "city": data.get("city") or "",
             }
         )
 
