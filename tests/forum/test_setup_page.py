@@ -138,3 +138,56 @@ def test_publishing_an_event_in_the_admin_goes_through_event_update(client: Any,
     event.refresh_from_db()
     assert not event.is_published and event.min_meetings_per_city == 2
     assert AuditEntry.objects.filter(action="forum.event.update", target_id=str(event.pk), actor=root).exists()
+
+
+def test_organiser_removes_set_up_rows(client: Any, event: Any, organiser: Any) -> None:
+    from cityexchange.forum import services
+    from tests.forum.factories import at
+
+    room = services.room_add(actor=organiser, event=event, name="Hall A")
+    slot = services.slot_add(actor=organiser, event=event, starts_at=at(1, 10), ends_at=at(1, 10, 30))
+    (table,) = services.tables_create(actor=organiser, event=event, count=1)
+    interpreter = services.interpreter_add(actor=organiser, event=event, name="Anna", language_pairs=["en-ru"])
+    client.force_login(organiser)
+    for kind, row in (("room", room), ("slot", slot), ("table", table), ("interpreter", interpreter)):
+        response = client.post(url(event), {"form": "remove", "kind": kind, "id": row.pk})
+        assert response.status_code == 302
+        assert not type(row).objects.filter(pk=row.pk).exists()
+        action = f"forum.{kind}.remove"
+        assert AuditEntry.objects.filter(action=action, target_id=str(row.pk), actor=organiser).exists()
+
+
+def test_rows_in_use_or_of_others_are_not_removed(
+    client: Any, event: Any, organiser: Any, sao_paulo_coordinator: Any, kazan_delegate: Any, sao_paulo_delegate: Any
+) -> None:
+    from cityexchange.core.errors import Conflict, PermissionDenied
+    from cityexchange.forum import services
+    from cityexchange.forum.models import Meeting, ScheduleRun
+    from tests.forum.factories import EventFactory, MeetingRequestFactory, at
+
+    room = services.room_add(actor=organiser, event=event, name="Hall A")
+    services.session_add(
+        actor=organiser, event=event, title="Opening", starts_at=at(1, 9), ends_at=at(1, 10), room=room
+    )
+    slot = services.slot_add(actor=organiser, event=event, starts_at=at(1, 10), ends_at=at(1, 10, 30))
+    (table,) = services.tables_create(actor=organiser, event=event, count=1)
+    run = ScheduleRun.objects.create(event=event, number=1, time_limit=5)
+    request = MeetingRequestFactory(event=event, requester=kazan_delegate, target=sao_paulo_delegate)
+    Meeting.objects.create(run=run, request=request, slot=slot, table=table)
+    with pytest.raises(Conflict):
+        services.room_remove(actor=organiser, room=room)
+    with pytest.raises(Conflict):
+        services.slot_remove(actor=organiser, slot=slot)
+    with pytest.raises(Conflict):
+        services.table_remove(actor=organiser, table=table)
+    with pytest.raises(PermissionDenied):
+        services.room_remove(actor=sao_paulo_coordinator, room=room)
+    other = EventFactory(city=event.city)
+    other_room = Room.objects.create(event=other, name="Elsewhere")
+    client.force_login(organiser)  # the other event's rows are not found from this event's page
+    response = client.post(url(event), {"form": "remove", "kind": "room", "id": other_room.pk})
+    assert response.status_code == 422 and Room.objects.filter(pk=other_room.pk).exists()
+    response = client.post(url(event), {"form": "remove", "kind": "room", "id": room.pk})
+    assert response.status_code == 422 and "takes place in this room" in response.content.decode()
+    assert Room.objects.filter(pk=room.pk).exists() and Slot.objects.filter(pk=slot.pk).exists()
+    assert not AuditEntry.objects.filter(action__endswith=".remove").exists()

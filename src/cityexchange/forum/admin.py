@@ -34,9 +34,15 @@ class SlotInline(ServiceTabularInline):
     def create(self, request: HttpRequest, parent: Any, data: dict[str, Any]) -> Slot:
         return services.slot_add(actor=request.user, event=parent, starts_at=data["starts_at"], ends_at=data["ends_at"])
 
+    def remove(self, request: HttpRequest, obj: Any) -> None:
+        services.slot_remove(actor=request.user, slot=obj)
+
 
 class TableInline(ServiceTabularInline):
     model = MeetingTable
+
+    def remove(self, request: HttpRequest, obj: Any) -> None:
+        services.table_remove(actor=request.user, table=obj)
 
 
 class RoomInline(ServiceTabularInline):
@@ -45,6 +51,9 @@ class RoomInline(ServiceTabularInline):
 
     def create(self, request: HttpRequest, parent: Any, data: dict[str, Any]) -> Room:
         return services.room_add(actor=request.user, event=parent, name=data["name"], capacity=data["capacity"] or 0)
+
+    def remove(self, request: HttpRequest, obj: Any) -> None:
+        services.room_remove(actor=request.user, room=obj)
 
 
 @admin.register(Event)
@@ -141,6 +150,9 @@ class InterpreterAdmin(ServiceAdmin):
             language_pairs=data["language_pairs"] or (),
             available_slots=data["available_slots"] or (),
         )
+
+    def remove(self, request: HttpRequest, obj: Any) -> None:
+        services.interpreter_remove(actor=request.user, interpreter=obj)
 
 
 @admin.register(Registration)

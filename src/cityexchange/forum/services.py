@@ -329,6 +329,48 @@ def interpreter_add(
     return interpreter
 
 
+# Set-up rows are removed only while nothing refers to them: a scheduled meeting (of any run, drafts included)
+# keeps its slot, table and interpreter, and a session keeps its room, so no schedule changes behind anyone's back.
+
+
+@transaction.atomic
+def room_remove(*, actor: Any, room: Room) -> None:
+    _require_organiser(actor, room.event)
+    session = room.event.sessions.filter(room=room).first()
+    if session is not None:
+        raise Conflict(_("“%(session)s” takes place in this room.") % {"session": session.title})
+    audit(actor, "forum.room.remove", room, before={"event": room.event_id, "name": room.name})
+    room.delete()
+
+
+@transaction.atomic
+def slot_remove(*, actor: Any, slot: Slot) -> None:
+    _require_organiser(actor, slot.event)
+    if Meeting.objects.filter(slot=slot).exists():
+        raise Conflict(_("Meetings are scheduled in this slot; build the schedule without it first."))
+    audit(actor, "forum.slot.remove", slot, before={"starts_at": slot.starts_at.isoformat()})
+    slot.delete()
+
+
+@transaction.atomic
+def table_remove(*, actor: Any, table: MeetingTable) -> None:
+    _require_organiser(actor, table.event)
+    if Meeting.objects.filter(table=table).exists():
+        raise Conflict(_("Meetings are scheduled at this table; build the schedule without it first."))
+    audit(actor, "forum.table.remove", table, before={"event": table.event_id, "name": table.name})
+    table.delete()
+
+
+@transaction.atomic
+def interpreter_remove(*, actor: Any, interpreter: Interpreter) -> None:
+    _require_organiser(actor, interpreter.event)
+    if Meeting.objects.filter(interpreter=interpreter).exists():
+        raise Conflict(_("This interpreter is assigned to scheduled meetings; build the schedule without them first."))
+    before = {"event": interpreter.event_id, "name": interpreter.name}
+    audit(actor, "forum.interpreter.remove", interpreter, before=before)
+    interpreter.delete()
+
+
 # --- registration --------------------------------------------------------------------------------------------
 def _check_stay(event: Event, arrival: Any, departure: Any) -> tuple[dt.datetime, dt.datetime]:
     arrival, departure = _aware(arrival, event, "arrival"), _aware(departure, event, "departure")

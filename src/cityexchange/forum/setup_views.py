@@ -1,7 +1,8 @@
 """The organisers' set-up page for an event: rooms, meeting slots, meeting tables and interpreters.
 
-Each form calls one forum service (room_add, slot_add, tables_create, interpreter_add), which checks that the user
-organises the event and writes the audit row; this page replaces the programme set-up in the back office.
+Each form calls one forum service (room_add, slot_add, tables_create, interpreter_add, and their *_remove), which
+checks that the user organises the event and writes the audit row; this page replaces the programme set-up in the
+back office.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cityexchange.core.errors import DomainError
-from cityexchange.core.views import actor, apply_error
+from cityexchange.core.errors import DomainError, NotFound
+from cityexchange.core.views import actor, apply_error, posted_id
 
 from . import selectors, services
 from .models import Event, Slot
@@ -99,6 +100,28 @@ def _apply(user: Any, event: Event, name: str, data: dict[str, Any]) -> str:
     return _("Interpreter %(name)s added.") % {"name": interpreter.name}
 
 
+def _remove(user: Any, event: Event, kind: str, pk: int) -> str:
+    """Remove one of the event's own rows through its service; returns the message for the organiser."""
+    found: Any = {
+        "room": event.rooms,
+        "slot": event.slots,
+        "table": event.tables,
+        "interpreter": event.interpreters,
+    }.get(kind)
+    row = found.filter(pk=pk).first() if found is not None else None
+    if row is None:
+        raise NotFound(_("There is no such row in this event."))
+    if kind == "room":
+        services.room_remove(actor=user, room=row)
+    elif kind == "slot":
+        services.slot_remove(actor=user, slot=row)
+    elif kind == "table":
+        services.table_remove(actor=user, table=row)
+    else:
+        services.interpreter_remove(actor=user, interpreter=row)
+    return _("Removed.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest, slug: str) -> HttpResponse:
@@ -126,6 +149,13 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
 def _post(request: HttpRequest, user: Any, event: Event, forms_by_name: dict[str, forms.Form]) -> HttpResponse | None:
     """Run the posted form's service; a redirect when it worked, None (the page with the errors) when not."""
     name = request.POST.get("form", "")
+    if name == "remove":
+        try:
+            messages.success(request, _remove(user, event, request.POST.get("kind", ""), posted_id(request, "id")))
+        except DomainError as exc:
+            apply_error(request, None, exc)
+            return None
+        return redirect("forum:setup", slug=event.slug)
     if name not in FORMS:
         messages.error(request, _("Unknown action."))
         return None
