@@ -48,3 +48,11 @@ def test_the_calendar_file_carries_the_same_instant(client, event, kazan_officer
 def test_the_schedule_email_gives_times_in_the_events_zone(event, published):
     (message, *_rest) = [m for m in mail.outbox if "meeting schedule" in m.subject]
     assert "Europe/Moscow" in message.body and "10:00–10:30" in message.body and "07:00" not in message.body
+
+
+def test_times_in_messages_name_the_zone(event, organiser):
+    from cityexchange.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as err:
+        services.slot_add(actor=organiser, event=event, starts_at=at(4, 10), ends_at=at(4, 11))
+    assert "10:00 (Moscow Time)" in err.value.message and "07:00" not in err.value.message

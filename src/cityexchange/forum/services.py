@@ -21,6 +21,7 @@ from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
 from cityexchange.core.validation import clean_text
 from cityexchange.registry.models import City, Language, Membership, Sector
+from cityexchange.registry.names import time_zone_name
 
 from .models import (
     Delegation,
@@ -53,7 +54,9 @@ def _aware(value: Any, event: Event, field: str) -> dt.datetime:
 
 
 def _local(value: dt.datetime, event: Event) -> str:
-    return f"{value.astimezone(event.tz):%Y-%m-%d %H:%M}"
+    """A time in a message: in the event's zone, and saying so (a form error is read far from the page's "Times in
+    …" line)."""
+    return f"{value.astimezone(event.tz):%Y-%m-%d %H:%M} ({time_zone_name(event.timezone or 'UTC')})"
 
 
 def _within_event(event: Event, start: dt.datetime, end: dt.datetime, field: str) -> None:
