@@ -1,6 +1,6 @@
 """The secretariat's back office for governance, each write through governance.services.
 
-Statutes settings (`statutes_settings_set`), document versions (`document_version_add`), seats (`seat_add`,
+Statutes settings (`statutes_settings_set`), documents (`document_create`, `document_version_add`), seats (`seat_add`,
 `seat_end`), working groups (`group_create`, `group_set_chair`, `group_join`, `group_leave`) and delegations
 (`delegate_revoke`) change here; votes are opened, cast and counted only on the pages and the API, so they are
 read-only here; the ballots are not shown at all, and secret ballots have no admin page by design. The
@@ -129,9 +129,16 @@ class DocumentVersionInline(ServiceTabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(ReadOnlyAdmin):
+class DocumentAdmin(ServiceAdmin):
     list_display = ["slug", "kind", "rank"]
     inlines = [DocumentVersionInline]
+    add_fields = ["slug", "kind", "rank"]
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Document:
+        return services.document_create(actor=request.user, **data)
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return super().get_inline_instances(request, obj) if obj is not None else []
 
 
 class SeatInline(ServiceTabularInline):

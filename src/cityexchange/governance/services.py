@@ -95,6 +95,24 @@ def statutes_settings_set(
 
 
 @transaction.atomic
+def document_create(*, actor: Any, slug: str, kind: str, rank: int = 0) -> Document:
+    """A new document, without text yet: its first version comes with document_version_add."""
+    require(is_secretariat(actor), _("Only the secretariat can record documents."))
+    slug = clean_text(slug, "slug", _("The code"), 80).lower()
+    if not slug.isascii() or not all(c.isalnum() or c in "-_" for c in slug):
+        raise InvalidInput(_("Use only Latin letters, digits and hyphens in the code."), field="slug")
+    if kind not in Document.Kind.values:
+        raise InvalidInput(_("Unknown kind of document."), field="kind")
+    if rank < 0:
+        raise InvalidInput(_("The order must not be negative."), field="rank")
+    if Document.objects.filter(slug=slug).exists():
+        raise Conflict(_("A document with this code already exists."), field="slug")
+    document = Document.objects.create(slug=slug, kind=kind, rank=rank)
+    audit(actor, "document.create", document, after={"slug": slug, "kind": kind})
+    return document
+
+
+@transaction.atomic
 def document_version_add(
     *,
     actor: Any,
