@@ -207,3 +207,15 @@ def test_city_profile_form_shows_its_limit_and_names_the_field(client, kazan, ka
     assert about.strip() in html
     kazan.refresh_from_db()
     assert kazan.about != about.strip()
+
+
+def test_api_and_import_refuse_a_too_long_text_naming_the_field(client, kazan, kazan_officer, secretariat):
+    client.force_login(kazan_officer)
+    payload = {"city_id": kazan.pk, **practice_doc(solution="x" * 20_001)}
+    r = client.post("/api/v1/practices/", data=json.dumps(payload), content_type="application/json")
+    assert r.status_code == 422 and r.json()["field"] == "solution" and "20000" in r.json()["detail"]
+    rows = [import_row("ok-1", kazan), import_row("long-2", kazan, problem="y" * 20_001)]
+    with pytest.raises(ImportFailed) as err:
+        practices_import(actor=secretariat, rows=parse_file(json.dumps(rows), "json"), fmt="json")
+    assert [(e.row, e.column) for e in err.value.errors] == [(2, "problem")]
+    assert not Practice.objects.exists()
