@@ -79,3 +79,18 @@ def test_a_city_without_a_name_in_the_language_keeps_its_geonames_name_marked_as
         assert Template("{{ city|city_name }}").render(Context({"city": city})) == '<bdi lang="en">Surabaya</bdi>'
     with translation.override("id"):
         assert Template("{{ city|city_name }}").render(Context({"city": city})) == '<bdi lang="id">Surabaya</bdi>'
+
+
+def test_map_points_are_named_in_the_readers_language() -> None:
+    from cityexchange.insights.maps import MapCity, published_practices
+
+    city = MapCity(1, "Kazan", "RU", 1_243_500, "active", 0.0, 0.0, 1, (("ru", "Казань"), ("zh", "喀山")))
+    with translation.override("zh-hans"):
+        assert city.label == "喀山"
+    with translation.override("hi"):
+        assert city.label == "Kazan"
+    with translation.override("en"):
+        assert (
+            published_practices(1) == "1 published practice"
+            and published_practices(1200) == "1,200 published practices"
+        )

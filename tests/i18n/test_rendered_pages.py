@@ -53,6 +53,18 @@ def signed_in_pages(w: world_builder.World) -> dict[str, str]:
         "a working group": f"governance/groups/{w.group.pk}/",
         "documents": "governance/documents/",
         "a vote": f"governance/votes/{w.vote.pk}/",
+        "votes": "governance/votes/",
+        "working groups": "governance/groups/",
+        "cities like this one": f"matching/cities/{w.kazan.pk}/",
+        "alerts": "matching/alerts/",
+        "forum delegates": f"forum/{w.event.slug}/delegates/",
+        "forum requests": f"forum/{w.event.slug}/requests/",
+        "insights map": "insights/map/",
+        "insights network": "insights/network/",
+        "profile": "accounts/me/",
+        "new practice form": "practices/new/",
+        "new challenge form": "challenges/new/",
+        "contact form": f"cooperation/contact/new/?practice={w.practice.pk}",
     }
 
 

@@ -23,11 +23,13 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cityexchange.core import locale_format
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
+from cityexchange.registry.city_names import pick_name
 from cityexchange.registry.models import BlocStatus, City, Country, Membership
 
 from . import atlas, selectors
@@ -44,6 +46,11 @@ EDGE_COLOURS = {"agreement": "#c0392b", "cooperation": "#d9822b"}
 SEA, NO_DATA = "#eaf3f7", "#f4f4f4"
 
 
+def published_practices(n: int) -> str:
+    """ "1 published practice", "5 published practices": the plural the reader's language uses for n."""
+    return ngettext("%(n)s published practice", "%(n)s published practices", n) % {"n": locale_format.number(n)}
+
+
 @dataclass(frozen=True)
 class MapCity:
     id: int
@@ -54,6 +61,13 @@ class MapCity:
     x: float
     y: float
     practices: int
+    # The city's names by language, as pairs (the cached value stays hashable and old cache entries still load).
+    local_names: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language where the city has one."""
+        return pick_name(self.name, dict(self.local_names), get_language() or "en")[0]
 
 
 def map_cities(user: Any, scope: str = selectors.PUBLIC) -> list[MapCity]:
@@ -66,12 +80,15 @@ def map_cities(user: Any, scope: str = selectors.PUBLIC) -> list[MapCity]:
         rows = (
             City.objects.filter(membership__isnull=False)
             .order_by("-population", "pk")
-            .values_list("pk", "name", "country_id", "population", "membership__status", "latitude", "longitude")
+            .values_list(
+                "pk", "name", "country_id", "population", "membership__status", "latitude", "longitude", "local_names"
+            )
         )
         out = []
-        for pk, name, country, population, status, lat, lon in rows:
+        for pk, name, country, population, status, lat, lon, names in rows:
             x, y = atlas.project(lon, lat)
-            out.append(MapCity(pk, name, country, population or 0, status, x, y, counts.get(pk, 0)))
+            local = tuple(sorted((names or {}).items()))
+            out.append(MapCity(pk, name, country, population or 0, status, x, y, counts.get(pk, 0), local))
         return out
 
     return list(selectors.cached(f"map-cities:{scope}", compute))
@@ -234,7 +251,7 @@ def _draw_map(
             out.append(
                 f'<line x1="{ca.x:.1f}" y1="{ca.y:.1f}" x2="{cb.x:.1f}" y2="{cb.y:.1f}" '
                 f'stroke="{EDGE_COLOURS.get(kind, "#555")}" data-kind="{kind}"><title>'
-                f"{escape(ca.name)} – {escape(cb.name)}</title></line>"
+                f"{escape(ca.label)} – {escape(cb.label)}</title></line>"
             )
         out.append("</g>")
     if country:  # other countries' points are drawn only when they fall in the frame
@@ -244,7 +261,6 @@ def _draw_map(
     linked = {c.id for c in in_view} if points_are_links(in_view) else set()
     if "practices" in layers:
         out.append(f'<g class="layer layer-practices" fill="none" stroke="{PRACTICE_COLOUR}">')
-        word = _("published practices")
         rings: dict[float, list[str]] = {}
         for c in cities:
             if c.practices:
@@ -252,7 +268,7 @@ def _draw_map(
                 if c.id in linked:
                     out.append(
                         f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{r:.2f}" stroke-width="{0.9 / zoom:.3f}">'
-                        f"<title>{escape(c.name)}: {locale_format.number(c.practices)} {word}</title></circle>"
+                        f"<title>{escape(c.label)}: {escape(published_practices(c.practices))}</title></circle>"
                     )
                 else:
                     rings.setdefault(_classed(r), []).append(_circle(c.x, c.y, _classed(r)))
@@ -280,7 +296,7 @@ def _draw_map(
             point = (
                 f'<circle cx="{c.x:.1f}" cy="{c.y:.1f}" r="{radius(c.population, zoom)}" '
                 f'fill="{STATUS_COLOURS.get(c.status, "#555")}" data-city-id="{c.id}" data-status="{c.status}">'
-                f"<title>{escape(c.name)} · {escape(names.get(c.country, c.country))} · "
+                f"<title>{escape(c.label)} · {escape(names.get(c.country, c.country))} · "
                 f"{locale_format.number(c.population)} · "
                 f"{escape(str(labels.get(c.status, c.status)))}</title></circle>"
             )

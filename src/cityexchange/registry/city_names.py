@@ -68,8 +68,12 @@ def local_names(geonames_id: int, name: str, zone: str) -> dict[str, str]:
 def name_in(city: Any, lang: str) -> tuple[str, str]:
     """(name, its language code) of a city for a reader of `lang`: the name in that language where there is one,
     else the GeoNames name, which is in Latin letters (so in the reader's language only for Latin-script UIs)."""
+    return pick_name(city.name, getattr(city, "local_names", None) or {}, lang)
+
+
+def pick_name(name: str, names: dict[str, str], lang: str) -> tuple[str, str]:
+    """`name_in` for a city given as its GeoNames name and its names by language."""
     base = lang.lower().split("-")[0]
-    names = getattr(city, "local_names", None) or {}
     if names.get(base):
         return names[base], lang
-    return city.name, lang if base in LATIN_SCRIPT else "en"
+    return name, lang if base in LATIN_SCRIPT else "en"
