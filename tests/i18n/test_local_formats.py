@@ -111,3 +111,9 @@ def test_forum_times_are_in_the_events_zone_named_in_the_readers_language() -> N
     assert "09:00" in english and "Moscow" in english
     persian = render("fa", source, t=moment, event=event)
     assert "۰۹:۰۰" in persian and "Moscow" not in persian
+
+
+def test_a_time_zone_is_named_in_the_readers_language() -> None:
+    assert render("ru", "{{ z|zone_name }}", z="Europe/Moscow").endswith("(Europe/Moscow)")
+    assert "Moscow" not in render("ru", "{{ z|zone_name }}", z="Europe/Moscow").split("(")[0]
+    assert render("en", "{{ z|zone_name }}", z="No/Such_Zone") == "No/Such_Zone"

@@ -87,3 +87,14 @@ def isolate(value: Any, lang: str = "") -> SafeString | str:
     if lang:
         return format_html('<bdi lang="{}" dir="auto">{}</bdi>', lang, value)
     return format_html('<bdi dir="auto">{}</bdi>', value)
+
+
+@register.filter
+def zone_name(key: str) -> str:
+    """A time zone by its name in the reader's language, its IANA key after it: "Москва (Europe/Moscow)"."""
+    if not key:
+        return ""
+    from cityexchange.registry.names import time_zone_name
+
+    name = time_zone_name(key)
+    return key if name == key else f"{name} ({key})"
