@@ -219,3 +219,9 @@ def test_api_and_import_refuse_a_too_long_text_naming_the_field(client, kazan, k
         practices_import(actor=secretariat, rows=parse_file(json.dumps(rows), "json"), fmt="json")
     assert [(e.row, e.column) for e in err.value.errors] == [(2, "problem")]
     assert not Practice.objects.exists()
+
+
+def test_no_limit_hint_on_an_email_field(client, kazan, kazan_officer):
+    client.force_login(kazan_officer)
+    html = client.get("/en/practices/new/").content.decode()
+    assert "320 characters at most" not in html and "200 characters at most" in html  # the title's is shown

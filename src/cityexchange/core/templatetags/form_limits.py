@@ -24,7 +24,10 @@ def char_limit(bound: Any) -> int | None:
     limit = text_limit(field)
     if limit is None:
         return None
-    if isinstance(field.widget, forms.Textarea) or limit >= HINT_FROM:
+    if isinstance(field.widget, forms.Textarea):
+        return limit
+    # Plain one-line text only: an e-mail address's 320 is a format's limit nobody comes near.
+    if type(field) is forms.CharField and limit >= HINT_FROM:
         return limit
     return None
 
