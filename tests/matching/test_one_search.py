@@ -150,6 +150,15 @@ def test_filters_apply_identically(bus_corpus: dict[str, Practice], client: Any,
             assert ids == [i for i in everything if i in set(ids)]
 
 
+def test_facet_counts_of_the_api_are_those_of_what_the_search_finds(
+    bus_corpus: dict[str, Practice], client: Any
+) -> None:
+    found = _api_ids(client, q="buses stuck in traffic jams", cost_band="1m-10m")
+    facets = client.get("/api/v1/practices/facets", {"q": "buses stuck in traffic jams", "cost_band": "1m-10m"}).json()
+    assert facets["cost_band"] == [{"value": "1m-10m", "label": "1 – 10 million", "count": len(found)}]
+    assert sum(f["count"] for f in facets["country"]) == len(found)
+
+
 def test_a_bad_filter_is_named_everywhere(bus_corpus: dict[str, Practice], client: Any) -> None:
     r = client.get("/api/v1/matching/search", {"q": "buses", "cost_band": "free"})
     assert r.status_code == 422 and r.json()["field"] == "cost_band"

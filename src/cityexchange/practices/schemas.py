@@ -145,6 +145,7 @@ class FacetsOut(Schema):
     maturity: list[FacetOut]
     language: list[FacetOut]
     sdg: list[FacetOut]
+    cost_band: list[FacetOut]
 
 
 class DashboardOut(Schema):
