@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from cityexchange.desk import services
 from cityexchange.matching import search, store
@@ -40,7 +41,8 @@ HINDI = {
 
 @pytest.fixture(params=["trigram", pytest.param("model", marks=pytest.mark.model)])
 def encoder(request: Any) -> Any:
-    store.set_encoder(HashingEncoder() if request.param == "trigram" else E5Encoder())
+    cache.clear()  # query embeddings are cached by encoder class and text; another encoder's must not answer
+    store.set_encoder(HashingEncoder(dim=384) if request.param == "trigram" else E5Encoder())
     yield request.param
     store.set_encoder(None)
 

@@ -102,7 +102,7 @@ def test_workflow_another_city_translates_the_owning_city_approves(
     from cityexchange.matching import store
     from cityexchange.matching.embedding import HashingEncoder
 
-    store.set_encoder(HashingEncoder())  # approval re-indexes the practice; the model is not under test here
+    store.set_encoder(HashingEncoder(dim=384))  # approval re-indexes the practice; the model is not under test here
     try:
         services.languages_set(actor=shanghai_officer, languages=["ru"])
         with django_capture_on_commit_callbacks(execute=True):

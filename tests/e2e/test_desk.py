@@ -26,7 +26,7 @@ def test_ask_translate_approve_read(page, login, kazan_officer, sao_paulo, sao_p
     from tests.practices.factories import PracticeFactory
     from tests.registry.factories import CityRoleFactory, MemberCityFactory
 
-    store.set_encoder(HashingEncoder())  # approval re-indexes the practice; the model is not under test here
+    store.set_encoder(HashingEncoder(dim=384))  # approval re-indexes the practice; the model is not under test here
     try:
         practice = PracticeFactory(
             city=sao_paulo,
