@@ -85,3 +85,30 @@ def test_a_name_in_an_unknown_language_or_too_long_is_a_clear_error(secretariat:
     services.names_set(actor=secretariat, target=group, names={"vi": "Cấp nước"})
     with translation.override("vi"):
         assert WorkingGroup.objects.get(pk=group.pk).label == "Cấp nước"
+
+
+def test_demo_documents_are_written_in_every_language() -> None:
+    from cityexchange.governance.demo import RULES_OF_PROCEDURE, STATUTES
+    from cityexchange.governance.demo_texts import RULES_MORE, STATUTES_MORE
+
+    languages = {"en", *name_languages()}
+    assert set(STATUTES) | set(STATUTES_MORE) == languages
+    assert set(RULES_OF_PROCEDURE) | set(RULES_MORE) == languages
+    assert not set(STATUTES) & set(STATUTES_MORE)  # the demo's first texts are kept as written
+
+
+def test_the_demo_documents_are_accepted_and_read_in_the_readers_language(client: Any, secretariat: Any) -> None:
+    import datetime as dt
+
+    from cityexchange.governance.demo import RULES_OF_PROCEDURE, STATUTES
+    from cityexchange.governance.demo_texts import RULES_MORE, STATUTES_MORE
+    from cityexchange.governance.models import Document
+
+    for slug, texts in (("statutes", {**STATUTES, **STATUTES_MORE}), ("rules", {**RULES_OF_PROCEDURE, **RULES_MORE})):
+        document = Document.objects.create(slug=slug, kind=slug if slug == "statutes" else "rules")
+        services.document_version_add(
+            actor=secretariat, document=document, adopted_on=dt.date(2024, 6, 3), decision="—", texts=texts
+        )
+    statutes = Document.objects.get(slug="statutes")
+    assert "ጠቅላላ ጉባኤ" in client.get(f"/am/governance/documents/{statutes.pk}/").content.decode()
+    assert "Đại hội đồng" in client.get(f"/vi/governance/documents/{statutes.pk}/").content.decode()

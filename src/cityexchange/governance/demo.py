@@ -18,6 +18,7 @@ from cityexchange.registry.demo import APPLICANT, MEMBERS, SECRETARIAT_EMAIL, fi
 from cityexchange.registry.models import City, Membership, Sector
 
 from . import services
+from .demo_texts import RULES_MORE, STATUTES_MORE
 from .models import Body, Document, Seat, Vote, VoteOption, VoteResult, WorkingGroup
 
 FOUNDED = dt.date(2024, 6, 3)
@@ -385,7 +386,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
         "statutes",
         Document.Kind.STATUTES,
         1,
-        STATUTES,
+        {**STATUTES, **STATUTES_MORE},
         "Founding assembly, International Forum of BRICS+ Cities, Kazan",
     )
     _document(
@@ -393,7 +394,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
         "rules-of-procedure",
         Document.Kind.RULES,
         2,
-        RULES_OF_PROCEDURE,
+        {**RULES_OF_PROCEDURE, **RULES_MORE},
         "Founding assembly, resolution no. 2",
     )
     assembly = _bodies(secretariat, members)
