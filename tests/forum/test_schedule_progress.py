@@ -77,6 +77,10 @@ def test_a_failed_build_shows_its_reason(client, event, organiser):
 def test_only_organisers_see_the_build_status(client, event, organiser, kazan_officer):
     url = page(event) + "status/"
     assert client.get(url).status_code == 302  # to the sign-in page
+    # Polled by htmx after the session ended: the whole page goes to the sign-in page, not the row.
+    r = client.get(url, HTTP_HX_REQUEST="true")
+    assert r.status_code == 204 and r["HX-Redirect"].startswith("/en/accounts/login/?next=")
+    assert page(event) in r["HX-Redirect"].replace("%2F", "/")
     client.force_login(kazan_officer)
     assert client.get(url).status_code in (403, 404)
     client.force_login(organiser)

@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -426,11 +427,18 @@ def _run_status(run: ScheduleRun | None, *, stale: bool = False) -> dict[str, An
     return {"run": run, "active": active, "elapsed": elapsed, "stale": stale}
 
 
-@login_required
 @require_GET
 def schedule_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The status row of the latest build alone, polled by the schedule page (htmx) while a build is queued or
     running; once it is done the row offers to show the new schedule."""
+    if not request.user.is_authenticated:
+        # The session ended while the page polled: htmx would follow a redirect and put the sign-in page inside the
+        # row, so it is told to take the whole page there instead (HX-Redirect), back to the schedule afterwards.
+        schedule_page = reverse("forum:schedule", kwargs={"slug": slug})
+        login = redirect_to_login(schedule_page)
+        if request.headers.get("HX-Request"):
+            return HttpResponse(status=204, headers={"HX-Redirect": login["Location"]})
+        return login
     event = _event(request, slug, action="manage")
     run = selectors.latest_run(event)
     done = run is not None and run.status == ScheduleRun.Status.DONE
