@@ -6,6 +6,7 @@ model's judgement)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -135,6 +136,32 @@ def test_a_closed_challenge_or_withdrawn_practice_leaves_no_match(
     with django_capture_on_commit_callbacks(execute=True):
         practice_services.practice_archive(actor=secretariat, practice=practice)
     assert not ChallengeMatch.objects.exists()
+
+
+def test_after_a_bulk_load_reindex_stores_the_matches(
+    encoder: Any, kazan: Any, sao_paulo: Any, kazan_delegate: Any, sao_paulo_delegate: Any, kazan_officer: Any,
+    secretariat: Any, django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from django.core.management import call_command
+
+    from cityexchange.matching.models import IndexedDocument
+    from cityexchange.matching.receivers import indexing_deferred
+    from tests.challenges.factories import ChallengeFactory
+
+    with indexing_deferred(), django_capture_on_commit_callbacks(execute=True):
+        challenge = ChallengeFactory(city=kazan, title="Flooded streets in the centre", description=FLOODS,
+                                     is_public=True)  # fmt: skip
+        p = PracticeFactory(
+            city=sao_paulo, language_id="en", title="Rain gardens", summary=DRAINS, problem=DRAINS, solution=DRAINS,
+            status=Practice.Status.SUBMITTED,
+        )  # fmt: skip
+        practice_services.practice_publish(actor=secretariat, practice=p)
+    assert not ChallengeMatch.objects.exists()
+    assert suggestions_for(kazan_delegate, user=kazan_officer) == []
+    call_command("reindex", stdout=io.StringIO())
+    assert list(ChallengeMatch.objects.values_list("challenge_id", "practice_id")) == [(challenge.pk, p.pk)]
+    assert IndexedDocument.objects.filter(key=f"challenge:{challenge.pk}").exists()  # its query vector is stored
+    assert [s.target for s in suggestions_for(kazan_delegate, user=kazan_officer)] == [sao_paulo_delegate]
 
 
 def test_working_group_pairs_are_suggested_with_theirs(

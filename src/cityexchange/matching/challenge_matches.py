@@ -81,6 +81,7 @@ def rematch_all(progress: Callable[[int], None] | None = None) -> int:
     ChallengeMatch.objects.exclude(challenge__status__in=OPEN).delete()
     total = 0
     for challenge_id in Challenge.objects.filter(status__in=OPEN).values_list("pk", flat=True):
+        store.index_challenge(challenge_id)  # a bulk load skipped it: store the query vector the pages read
         total += rematch_challenge(challenge_id)
         if progress:
             progress(1)
