@@ -13,6 +13,7 @@ from cityexchange.accounts.permissions import can_manage_team, is_secretariat
 from cityexchange.core import locale_format
 from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ids import safe_id
 from cityexchange.core.views import actor, apply_error, querydict_without
 
 from . import selectors, services
@@ -211,7 +212,7 @@ def _confirm_approval(request: HttpRequest, application: MembershipApplication) 
 def membership_manage(request: HttpRequest, city_id: int) -> HttpResponse:
     if not is_secretariat(actor(request)):
         raise PermissionDenied(_("Only the secretariat can change a membership."))
-    membership = Membership.objects.select_related("city", "city__country").filter(city_id=city_id).first()
+    membership = Membership.objects.select_related("city", "city__country").filter(city_id=safe_id(city_id)).first()
     if membership is None:
         raise NotFound(_("This city has no membership."))
     form = ReasonForm(request.POST or None)
