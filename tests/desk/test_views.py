@@ -130,6 +130,11 @@ def test_out_of_date_translation_is_shown_as_such(client, practice, kazan_office
     Practice.objects.filter(pk=practice.pk).update(solution="Uma solução nova.")
     html = client.get(f"/ru/practices/{practice.pk}/").content.decode()
     assert 'class="translation-notice out-of-date"' in html
+    # The desk lists it for volunteers to bring up to date, without anyone asking again.
+    client.force_login(kazan_officer)
+    desk = client.get("/ru/desk/", {"language": "ru"}).content.decode()
+    assert f'<li data-practice="{practice.pk}" data-language="ru">' in desk
+    assert f'href="/ru/desk/translate/{practice.pk}/ru/">' in desk
 
 
 def test_profile_shows_the_declared_languages(client, kazan_officer):

@@ -117,6 +117,46 @@ def wanted(languages: list[str]) -> list[LanguageColumn]:
     return [columns[c] for c in languages if c in columns]
 
 
+@dataclass
+class StaleItem:
+    """An approved translation whose original changed since: it waits for a volunteer to bring it up to date."""
+
+    item: Any
+    kind: str
+    language: str
+    translated_for: City | None
+    translate_url: str
+
+
+def out_of_date(languages: list[str], limit: int = 100) -> list[StaleItem]:
+    """Approved translations into `languages` that went out of date, most recently approved first. The check
+    compares fingerprints in Python, over the `limit` most recent approvals per kind."""
+    practices = (
+        PracticeTranslation.objects.filter(
+            approved_at__isnull=False, language_id__in=languages, practice__status=Practice.Status.PUBLISHED
+        )
+        .select_related("practice", "practice__city", "practice__language", "translated_for")
+        .prefetch_related("practice__indicators")
+        .order_by("-approved_at")[:limit]
+    )
+    challenges = (
+        ChallengeTranslation.objects.filter(language_id__in=languages)
+        .exclude(challenge__status=Challenge.Status.WITHDRAWN)
+        .select_related("challenge", "challenge__city", "challenge__language", "translated_for")
+        .order_by("-approved_at")[:limit]
+    )
+    stale: list[StaleItem] = []
+    translations: list[Any] = [*practices, *challenges]
+    for t in translations:
+        if t.is_out_of_date:
+            item = t.practice if isinstance(t, PracticeTranslation) else t.challenge
+            subject = subject_of(item)
+            stale.append(
+                StaleItem(item, subject.kind, t.language_id, t.translated_for, subject.translate_url(t.language_id))
+            )
+    return stale
+
+
 def desk_languages(user: Any, chosen: str) -> tuple[list[str], str]:
     """(language codes to list, the filter's value): a chosen language, all of them, or by default the
     languages the user declared (all when none declared)."""

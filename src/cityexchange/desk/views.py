@@ -38,6 +38,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "desk/desk.html",
         {
             "columns": columns,
+            "stale": selectors.out_of_date(codes),
             "chosen": chosen,
             "declared": selectors.declared_languages(user),
             "filter_languages": Language.objects.filter(code__in=selectors.enabled_codes()).order_by("code"),
