@@ -94,7 +94,10 @@ def test_the_stored_embeddings_are_centred_once_the_index_is_multilingual(loaded
     assert pg_index.refit_centering(None) is False
 
 
-def test_filters_and_excluded_city_apply_inside_the_scan(loaded):
+@pytest.mark.parametrize("narrow_limit", [pg_index.FILTERED_EXACT_MAX, 0], ids=["exact-over-the-filter", "hnsw"])
+def test_filters_and_excluded_city_apply_inside_the_scan(loaded, monkeypatch, narrow_limit):
+    # Both paths: a narrow filter ranks its rows exactly; a wide one walks the HNSW graph with iterative scans.
+    monkeypatch.setattr(pg_index, "FILTERED_EXACT_MAX", narrow_limit)
     got = _search("bus lanes", filters={"country": ["RU"]}, k=10)
     assert got and {h.id for h in got} <= {"practice:4", "practice:5", "practice:6"}
     got = _search("bus lanes", filters={"sectors": "transport", "country": "BR"}, k=10)
@@ -102,6 +105,15 @@ def test_filters_and_excluded_city_apply_inside_the_scan(loaded):
     got = _search("bus lanes", exclude_city=1, k=20)
     assert got and all(h.meta["city_id"] != 1 for h in got)
     assert _search("bus lanes", filters={"no-such-facet": 1}) == []
+
+
+def test_a_narrow_filter_ranks_like_the_unfiltered_search_restricted_to_it(loaded, monkeypatch):
+    everything = [h.id for h in _search("flood sms warning", k=12) if h.id in {"practice:3", "practice:9"}]
+    for limit in (pg_index.FILTERED_EXACT_MAX, 0):
+        monkeypatch.setattr(pg_index, "FILTERED_EXACT_MAX", limit)
+        filtered = [h.id for h in _search("flood sms warning", filters={"country": ["IN", "BR"],
+                                                                         "sectors": ["environment"]}, k=12)]
+        assert filtered[:2] == everything, (limit, filtered)
 
 
 def _stats_from_rows() -> tuple[Counter[str], dict[str, tuple[int, int]]]:
