@@ -79,7 +79,8 @@ def test_practice_export_imports_back_unchanged(formula_practice: Practice) -> N
 def test_atom_summaries_are_text(client: Client, formula_practice: Practice) -> None:
     response = client.get("/api/v1/cooperation/open-data/feed.atom")
     assert response.status_code == 200
-    summaries = ET.fromstring(response.content).findall  # noqa: S314 - our own feed(f"{ATOM}entry/{ATOM}summary")
+    feed = ET.fromstring(response.content)  # noqa: S314 - our own feed
+    summaries = feed.findall(f"{ATOM}entry/{ATOM}summary")
     assert summaries
     assert {s.get("type") for s in summaries} == {"text"}
     assert any(s.text == '<img src=x onerror="alert(1)">' for s in summaries)
