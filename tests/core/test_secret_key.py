@@ -25,7 +25,7 @@ def test_default_key_with_debug_off_is_refused(settings: Any) -> None:
         refuse_default_key_in_production()
     assert [e.id for e in check_secret_key()] == ["cityexchange.E001"]
     with pytest.raises(SystemCheckError, match="SECRET_KEY"):
-        call_command("check")
+        call_command("check", deploy=True)
 
 
 def test_own_key_or_debug_passes(settings: Any) -> None:
@@ -52,3 +52,13 @@ def test_wsgi_application_will_not_load_on_the_default_key(tmp_path: Path) -> No
     assert "SECRET_KEY is the public development default" in refused.stderr
     assert _load_wsgi(tmp_path, DEBUG="false", SECRET_KEY="k" * 50).returncode == 0
     assert _load_wsgi(tmp_path, DEBUG="true").returncode == 0
+
+
+def test_commands_that_serve_nothing_still_run_on_the_default_key(tmp_path: Path) -> None:
+    """`make demo` drains the task queue with `cityexchange worker` without DEBUG: only servers refuse."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    clean |= {"CITYEXCHANGE_VAR_DIR": str(tmp_path), "PYTHONPATH": str(ROOT / "src"), "DEBUG": "false"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cityexchange", "check"], env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,8 +1,9 @@
 """The server refuses to start in production (DEBUG off) with the public development SECRET_KEY: whoever knows the
 key can forge sessions, password-reset links and signed e-mail confirmations.
 
-Checked where a server starts — `cityexchange.wsgi` and `cityexchange.asgi` (gunicorn, uvicorn), `cityexchange
-serve` — and as a system check (`cityexchange check`, `runserver`, `migrate`).
+Checked where a server starts — `cityexchange.wsgi` and `cityexchange.asgi` (gunicorn, uvicorn, and `runserver`,
+which loads the same application), `cityexchange serve` — and by `cityexchange check --deploy`. Other commands
+(migrate, worker, the demo's set-up) are not servers and are not stopped by it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def refuse_default_key_in_production() -> None:
         raise ImproperlyConfigured(MESSAGE)
 
 
-@register(Tags.security)
+@register(Tags.security, deploy=True)
 def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     if uses_default_key_in_production():
         return [Error(MESSAGE, id="cityexchange.E001")]
