@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from cityexchange.core.locale_names import time_zone_name
 from cityexchange.forum.models import ScheduleRun
-from cityexchange.registry.names import time_zone_name
 from cityexchange.settings import TASK_BACKENDS
 from tests.forum.test_scheduler import _small_forum
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "cityexchange.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from cityexchange.core import hooks
+
+        from .services import api_token_authenticate
+
+        hooks.provide("api.token_user", api_token_authenticate)

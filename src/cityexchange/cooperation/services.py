@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.challenges.models import Challenge
 from cityexchange.challenges.selectors import challenges_visible_to
+from cityexchange.core import hooks
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
 from cityexchange.practices.models import Indicator, Practice
@@ -355,8 +356,6 @@ def cooperation_open_from_meeting(
     occurred_on = timezone.localdate()
     organiser = False
     if meeting is not None:
-        from cityexchange.forum.permissions import is_organiser
-
         request = meeting.request
         cities = [request.requester.city, request.target.city]
         title = request.topic
@@ -364,7 +363,9 @@ def cooperation_open_from_meeting(
         next_steps = next_steps or meeting.outcome
         if meeting.held_at:
             occurred_on = timezone.localdate(meeting.held_at)
-        organiser = is_organiser(actor, meeting.run.event)
+        # The forum sits above cooperation: it tells who organises the meeting's event through a hook.
+        meeting_organiser = hooks.provider("cooperation.meeting_organiser")
+        organiser = meeting_organiser is not None and meeting_organiser(actor, meeting)
     city_list = list(cities or [])
     mine = permissions.my_city_ids(actor)
     require(

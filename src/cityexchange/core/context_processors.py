@@ -7,6 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
+from cityexchange.core import hooks
+
 # The main navigation: an entry shows once its app provides the page.
 NAV: list[tuple[str, Any]] = [
     ("practices:list", _("Practices")),
@@ -20,12 +22,15 @@ NAV: list[tuple[str, Any]] = [
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from cityexchange.registry.selectors import current_association
-
+    association = hooks.provider("site.association")  # the registry holds the association
     items = []
     for name, label in NAV:
         try:
             items.append({"url": reverse(name), "label": label})
         except NoReverseMatch:
             continue
-    return {"association": current_association(), "is_rtl": get_language_bidi(), "nav_items": items}
+    return {
+        "association": association() if association is not None else None,
+        "is_rtl": get_language_bidi(),
+        "nav_items": items,
+    }

@@ -19,7 +19,7 @@ from babel import numbers as babel_numbers
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
 
-from cityexchange.registry.names import time_zone_name
+from cityexchange.core.locale_names import time_zone_name
 
 Number = int | float | Decimal
 # Babel picks the numbering system's separators but leaves the digits Latin; these are CLDR's digits of the

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cityexchange.core.errors import InvalidInput
-from cityexchange.registry.names import language_name
+from cityexchange.core.locale_names import language_name
 
 
 def name_languages() -> list[str]:

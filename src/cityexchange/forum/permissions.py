@@ -23,6 +23,11 @@ def is_organiser(user: Any, event: Event) -> bool:
     return is_secretariat(user) or event.organisers.filter(pk=user.pk).exists()
 
 
+def is_meeting_organiser(user: Any, meeting: Any) -> bool:
+    """Whether `user` organises the event of `meeting` (the `cooperation.meeting_organiser` hook)."""
+    return is_organiser(user, meeting.run.event)
+
+
 def can_register_for(user: Any, event: Event, city_id: int) -> bool:
     return is_organiser(user, event) or is_officer(user, city_id)
 

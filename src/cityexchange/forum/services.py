@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat
+from cityexchange.cooperation.services import cooperation_open_from_meeting
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
+from cityexchange.core.locale_names import time_zone_name
 from cityexchange.core.validation import clean_text
 from cityexchange.registry.models import City, Language, Membership, Sector
-from cityexchange.registry.names import time_zone_name
 
 from .models import (
     Delegation,
@@ -849,17 +850,13 @@ def meeting_mark_held(*, actor: Any, meeting: Meeting, outcome: str = "", open_c
 @transaction.atomic
 def meeting_to_cooperation(*, actor: Any, meeting: Meeting) -> Any:
     """Turn a held meeting into a cooperation between the two cities (its topic as subject, its outcome as the
-    first next steps), through the cooperation app's `cooperation_open_from_meeting` hook."""
+    first next steps), through the cooperation app's `cooperation_open_from_meeting`."""
     if meeting.held_at is None:
         raise InvalidTransition(_("Mark the meeting as held first."))
     if meeting.cooperation_id is not None:
         raise InvalidTransition(_("This meeting has already become a cooperation."))
-    # HOOK(cooperation): the cooperation app provides `cooperation_open_from_meeting(*, actor, meeting)`; it checks
-    # its own permissions (organisers, the secretariat, officers of the two cities) and records the contact stage.
-    try:
-        from cityexchange.cooperation.services import cooperation_open_from_meeting
-    except ImportError as exc:
-        raise InvalidTransition(_("Cooperations are not available on this site yet.")) from exc
+    # The cooperation service checks its own permissions (organisers, the secretariat, officers of the two cities)
+    # and records the contact stage.
     cooperation = cooperation_open_from_meeting(actor=actor, meeting=meeting)
     meeting.cooperation_id = cooperation.pk
     meeting.save(update_fields=["cooperation_id"])

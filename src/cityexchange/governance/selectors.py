@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.models import CityRole
+from cityexchange.challenges.models import Challenge
+from cityexchange.challenges.selectors import challenges_visible_to
 from cityexchange.core.errors import NotFound
+from cityexchange.practices.models import Practice
+from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City, Membership
 
 from . import services
@@ -225,33 +228,14 @@ def group_sector_ids(group: WorkingGroup) -> list[int]:
     return list(group.sectors.values_list("pk", flat=True))
 
 
-def _in_sectors(qs: QuerySet, group: WorkingGroup, limit: int) -> list[Any]:
-    """Filter another app's queryset by the group's sectors, whether it has a `sectors` M2M or a `sector` key."""
-    ids = group_sector_ids(group)
-    for lookup in ("sectors__in", "sector__in"):
-        try:
-            return list(qs.filter(**{lookup: ids}).distinct()[:limit])
-        except FieldError:
-            continue
-    return []
+def group_practices(group: WorkingGroup, user: Any, limit: int = 20) -> list[Practice]:
+    """Practices of the group's sectors the user may see."""
+    return list(practices_visible_to(user).filter(sectors__in=group_sector_ids(group)).distinct()[:limit])
 
 
-def group_practices(group: WorkingGroup, user: Any, limit: int = 20) -> list[Any]:
-    """Practices of the group's sectors the user may see, when the practices app provides them."""
-    try:
-        from cityexchange.practices.selectors import practices_visible_to  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return _in_sectors(practices_visible_to(user), group, limit)
-
-
-def group_challenges(group: WorkingGroup, user: Any, limit: int = 20) -> list[Any]:
-    """Challenges of the group's sectors the user may see, when the challenges app provides them."""
-    try:
-        from cityexchange.challenges.selectors import challenges_visible_to  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return _in_sectors(challenges_visible_to(user), group, limit)
+def group_challenges(group: WorkingGroup, user: Any, limit: int = 20) -> list[Challenge]:
+    """Challenges of the group's sectors the user may see."""
+    return list(challenges_visible_to(user).filter(sectors__in=group_sector_ids(group)).distinct()[:limit])
 
 
 def cities_user_coordinates(user: Any) -> QuerySet[City]:

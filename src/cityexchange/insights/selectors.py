@@ -30,10 +30,10 @@ from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.challenges.models import Challenge
 from cityexchange.challenges.selectors import challenges_visible_to
 from cityexchange.core.errors import InvalidInput, PermissionDenied
+from cityexchange.core.locale_names import language_name
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import BlocStatus, City, Country, Language, Membership, Sector
-from cityexchange.registry.names import language_name
 from cityexchange.registry.selectors import association_figures
 
 from . import sources

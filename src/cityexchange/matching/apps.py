@@ -8,4 +8,8 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the signal receivers
+        from cityexchange.core import hooks
+
+        from . import receivers  # connects the signal receivers
+
+        hooks.provide("demo.load_context", receivers.indexing_deferred)

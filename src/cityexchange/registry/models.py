@@ -83,7 +83,7 @@ class Country(models.Model):
     @property
     def label(self) -> str:
         """The country's name in the active UI language (babel's CLDR data), falling back to English."""
-        from cityexchange.registry.names import country_name
+        from cityexchange.core.locale_names import country_name
 
         return country_name(self.iso2, self.name)
 

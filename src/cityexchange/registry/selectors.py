@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.core import hooks
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.core.search import prefix_q
 from cityexchange.core.text import fold
@@ -180,14 +181,10 @@ def get_application_for(user: Any, application_id: int) -> MembershipApplication
 
 def admission_vote_under_way(city: City) -> Any:
     """The governance vote on admitting this city that is not counted yet, if any: while it runs, the vote
-    decides, not the secretariat by hand. (Governance builds on the registry, so it is looked up lazily.)"""
-    from django.apps import apps
-
-    if not apps.is_installed("cityexchange.governance"):
-        return None
-    from cityexchange.governance.selectors import admission_vote_under_way as under_way
-
-    return under_way(city.pk)
+    decides, not the secretariat by hand. (Governance builds on the registry: it provides the lookup as the
+    `registry.admission_vote` hook.)"""
+    under_way = hooks.provider("registry.admission_vote")
+    return under_way(city.pk) if under_way is not None else None
 
 
 def memberships_public() -> QuerySet[Membership]:

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from cityexchange.core import locale_format
+from cityexchange.core import hooks, locale_format
 
 register = template.Library()
 
@@ -58,8 +58,9 @@ def city_name(city: Any) -> SafeString | str:
     (`<bdi>`) and marked with its language, so a Latin name in an Arabic page keeps its place."""
     if city is None:
         return ""
-    from cityexchange.registry.city_names import name_in
-
+    name_in = hooks.provider("city.name_in")  # the registry holds the cities' names
+    if name_in is None:
+        return format_html("<bdi>{}</bdi>", city.name)
     name, lang = name_in(city, get_language() or "en")
     return format_html('<bdi lang="{}">{}</bdi>', lang, name)
 
@@ -94,7 +95,7 @@ def zone_name(key: str) -> str:
     """A time zone by its name in the reader's language, its IANA key after it: "Москва (Europe/Moscow)"."""
     if not key:
         return ""
-    from cityexchange.registry.names import time_zone_name
+    from cityexchange.core.locale_names import time_zone_name
 
     name = time_zone_name(key)
     return key if name == key else f"{name} ({key})"

@@ -10,7 +10,7 @@ from django import template
 from django.utils.translation import get_language
 
 from cityexchange.core import locale_format
-from cityexchange.registry.names import time_zone_name
+from cityexchange.core.locale_names import time_zone_name
 
 register = template.Library()
 

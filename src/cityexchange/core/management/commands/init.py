@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import importlib
+from contextlib import ExitStack
 from typing import Any
 
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.test.utils import override_settings
+
+from cityexchange.core import hooks
 
 Login = tuple[str, str, str]
 
@@ -24,12 +27,13 @@ class Command(BaseCommand):
         call_command("load_reference", countries=options["countries"], stdout=self.stdout)
         if not options["demo"]:
             return
-        # The demo publishes over a hundred practices: they are indexed in one batched pass (the matching app's
-        # demo step) rather than with one model call per published practice.
-        from cityexchange.matching.receivers import indexing_deferred
-
-        # Demo workflows notify people by e-mail; keep those out of the console.
-        with indexing_deferred(), override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # Demo workflows notify people by e-mail; keep those out of the console. Apps wrap the loaders in what they
+        # provide as `demo.load_context`: the matching app defers indexing (the demo publishes over a hundred
+        # practices, indexed in one batched pass by its demo step rather than one model call per practice).
+        with ExitStack() as stack:
+            for load_context in hooks.providers("demo.load_context"):
+                stack.enter_context(load_context())
+            stack.enter_context(override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"))
             logins = self.load_demos()
         if logins:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (e-mail / password / role):"))
