@@ -122,3 +122,14 @@ def _fresh_search_index() -> Any:
     store.reset()
     yield
     store.reset()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Any:
+    """Each test starts in the default language: a request or a service that activates the reader's language
+    (e-mails in the recipient's language, a page in Russian) must not leak it into the next test of the process."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
