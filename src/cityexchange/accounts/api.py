@@ -7,11 +7,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from cityexchange.core import hooks
 from cityexchange.core.api_support import AUTH_REQUIRED, RATE_LIMITED, ErrorOut
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.views import actor
-from cityexchange.registry.models import City
 
 from . import services
 from .models import ApiToken, CityRole, Invitation
@@ -104,9 +104,10 @@ def token_revoke(request: HttpRequest, token_id: int) -> Any:
 
 @router.post("/invitations", response={201: InvitationOut, **ERRORS})
 def invitation_create(request: HttpRequest, payload: InvitationIn) -> Any:
-    city = City.objects.filter(pk=payload.city_id).first()
-    if city is None:
-        raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
+    try:
+        city = hooks.required("accounts.city")(payload.city_id)  # the registry's get_city
+    except NotFound:
+        raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id") from None
     invitation, _token = services.invitation_create(
         actor=actor(request), city=city, email=payload.email, role=payload.role
     )

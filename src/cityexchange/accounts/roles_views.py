@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from cityexchange.core import hooks
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
 from cityexchange.core.views import actor, apply_error, posted_id
-from cityexchange.registry.models import City, Membership
 
 from . import services
 from .models import CityRole, User
@@ -31,12 +31,13 @@ MAX_ROWS = 500  # the page lists a city's team, or the newest roles of all citie
 
 
 def _member_cities() -> Any:
-    return City.objects.filter(membership__status=Membership.Status.ACTIVE).order_by("name")
+    """Active member cities by name (cities are the registry's: it provides them as a hook)."""
+    return hooks.required("accounts.member_cities")()
 
 
 class GrantForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail of the account"))
-    city = forms.ModelChoiceField(label=gettext_lazy("City"), queryset=City.objects.none())
+    city: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=gettext_lazy("City"), queryset=None)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=CityRole.Role.choices, initial=CityRole.Role.OFFICER)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

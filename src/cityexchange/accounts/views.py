@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityexchange.core import hooks
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
 from cityexchange.core.ratelimit import RateLimited, enforce, too_many_requests_page
 from cityexchange.core.views import actor, apply_error, posted_id
-from cityexchange.registry.selectors import get_city
 
 from . import services
 from .forms import (
@@ -178,7 +178,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def team_page(request: HttpRequest, city_id: int) -> HttpResponse:
-    city = get_city(city_id)
+    city = hooks.required("accounts.city")(city_id)  # the registry's get_city: 404 for an unknown city
     if not can_manage_team(actor(request), city.pk):
         if not actor(request).is_authenticated:
             return redirect(f"/accounts/login/?next={request.path}")

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.accounts.permissions import is_secretariat
+from cityexchange.core import hooks
 from cityexchange.core.errors import DomainError, PermissionDenied
+from cityexchange.core.locale_names import content_code
 from cityexchange.core.views import actor, apply_error, querydict_without
-from cityexchange.desk.languages import content_code
-from cityexchange.desk.selectors import ask_state
 from cityexchange.practices.forms import show_errors
 from cityexchange.practices.reading import InvalidDocument
 from cityexchange.practices.selectors import officer_cities
@@ -69,6 +69,7 @@ def detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
         (s, Challenge.Status(s).label) for s in Challenge.Status.values if s in TRANSITIONS[challenge.status]
     ]
     code = content_code(request.LANGUAGE_CODE)
+    ask = hooks.provider("content.translation_ask")  # the translation desk offers to translate it
     text = reading_for(challenge, code, want_original=ORIGINAL_PARAM in request.GET)
     return render(
         request,
@@ -78,7 +79,7 @@ def detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
             "can_edit": editable,
             "next_statuses": next_statuses if editable else [],
             "text": text,
-            "ask": ask_state(user, challenge, code, text.available),
+            "ask": ask(user, challenge, code, text.available) if ask is not None else None,
         },
     )
 

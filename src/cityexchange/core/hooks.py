@@ -8,19 +8,26 @@ asker gets its default. The names in use, who provides them and who asks:
 | --- | --- | --- | --- |
 | `api.token_user` | accounts | core.api_support | `(token: str) -> User | None` |
 | `site.association` | registry | core.context_processors | `() -> Association | None` |
+| `accounts.city` | registry | accounts (team page, invitations) | `(city_id) -> City`, `NotFound` if none |
+| `accounts.member_cities` | registry | accounts (city roles page) | `() -> active member cities by name` |
 | `city.name_in` | registry | core's `city_name` filter | `(city, lang) -> (name, its language code)` |
 | `demo.load_context` | matching | core `init --demo` | `() -> context manager` wrapped around the demo loaders |
 | `registry.admission_vote` | governance | registry.selectors | `(city_id: int) -> Vote | None` |
+| `practices.city_challenges` | challenges | practices.selectors (the city dashboard) | `(user, city) -> challenges` |
+| `content.translation_ask` | desk | practices, challenges (detail) | `(user, item, code, current) -> AskState | None` |
 | `cooperation.meeting_organiser` | forum | cooperation.services | `(user, meeting) -> bool` |
 
 Apps plainly import the apps below them (docs/development.md, "Which app may import which"); a hook is for the
-other direction and for links that must not fail when the providing app is not installed.
+other direction: `provider(name)` (None when nobody provides it) for a link the asker can do without,
+`required(name)` for one it cannot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 
 _providers: dict[str, list[Callable[..., Any]]] = {}
 
@@ -36,6 +43,15 @@ def provide(name: str, provider: Callable[..., Any]) -> None:
 def providers(name: str) -> list[Callable[..., Any]]:
     """Every provider of `name`, in the order of registration (INSTALLED_APPS order)."""
     return list(_providers.get(name, ()))
+
+
+def required(name: str) -> Callable[..., Any]:
+    """The one provider of `name` where the asking app cannot work without it (the app providing it is always
+    installed, only above the asker)."""
+    found = provider(name)
+    if found is None:
+        raise ImproperlyConfigured(f"no installed app provides the hook {name!r}")
+    return found
 
 
 def provider(name: str) -> Callable[..., Any] | None:

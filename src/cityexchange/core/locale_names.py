@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from django.conf import settings
 from django.utils.translation import get_language, to_locale
 
 
@@ -17,6 +18,11 @@ def _locale(lang: str) -> Locale | None:
             return Locale.parse(lang.split("-")[0])
         except (UnknownLocaleError, ValueError):
             return None
+
+
+def content_code(ui_language: str | None) -> str:
+    """The content language code a reader of this interface language reads ("pt-br" → "pt", "zh-hans" → "zh")."""
+    return (ui_language or settings.LANGUAGE_CODE).split("-")[0].lower()
 
 
 def country_name(iso2: str, fallback: str, lang: str | None = None) -> str:

@@ -6,11 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 
+from cityexchange.core.locale_names import content_code
 from cityexchange.registry.models import Language
-
-
-def content_code(ui_language: str | None) -> str:
-    return (ui_language or settings.LANGUAGE_CODE).split("-")[0].lower()
 
 
 def enabled_codes() -> list[str]:

@@ -1,5 +1,4 @@
-"""What insights reads from apps that other engineers own (cooperation, matching), through their public selectors
-only, and degrading to "not available" while an app does not (yet) expose what is needed.
+"""What insights reads from the cooperation and matching apps, through their public selectors only.
 
 Every function here returns plain data (tuples, dicts) so the figures, the network and the report never touch
 another app's models or private helpers.
@@ -8,34 +7,16 @@ another app's models or private helpers.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Any
 
+from cityexchange.cooperation import models as cooperation
+from cityexchange.cooperation.selectors import agreements_public, cooperations_visible_to
+from cityexchange.matching.search import recommend_for_challenge
+
 logger = logging.getLogger(__name__)
-
-
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
-def _function(module: str, *names: str) -> Callable[..., Any] | None:
-    mod = _module(module)
-    if mod is None:
-        return None
-    for name in names:
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn
-    return None
 
 
 @dataclass(frozen=True)
@@ -57,7 +38,7 @@ class Stage:
 
 
 def cooperation_available() -> bool:
-    return _function("cityexchange.cooperation.selectors", "cooperations_visible_to") is not None
+    return True
 
 
 def _participants(obj: Any) -> list[int]:
@@ -84,16 +65,11 @@ CLOSED_STAGES = ("closed",)  # off the path from interest to evaluation: not par
 
 def cooperation_stages(user: Any) -> tuple[list[Stage], int] | None:
     """Cooperations `user` may see, counted per stage along the path (in the stages' own order), and the number
-    closed without adoption; None while the cooperation app is unavailable."""
-    visible = _function("cityexchange.cooperation.selectors", "cooperations_visible_to")
-    models = _module("cityexchange.cooperation.models")
-    model = getattr(models, "Cooperation", None) if models is not None else None
-    if visible is None or model is None:
-        return None
+    closed without adoption; None when they cannot be read."""
     try:
-        choices = model._meta.get_field("stage").choices or []
+        choices = cooperation.Cooperation._meta.get_field("stage").choices or []
         counts: dict[str, int] = {}
-        for stage in visible(user).order_by().values_list("stage", flat=True):
+        for stage in cooperations_visible_to(user).order_by().values_list("stage", flat=True):
             counts[stage] = counts.get(stage, 0) + 1
     except Exception:  # the other app's schema is still moving; a figure must not break the page
         logger.exception("cooperation stages unavailable")
@@ -105,13 +81,10 @@ def cooperation_stages(user: Any) -> tuple[list[Stage], int] | None:
 
 
 def cooperation_edges(user: Any) -> list[Edge] | None:
-    """Every pair of cities in a cooperation `user` may see; None while the cooperation app is unavailable."""
-    visible = _function("cityexchange.cooperation.selectors", "cooperations_visible_to")
-    if visible is None:
-        return None
+    """Every pair of cities in a cooperation `user` may see; None when they cannot be read."""
     try:
         edges = []
-        for coop in visible(user):
+        for coop in cooperations_visible_to(user):
             # A cooperation with a signed agreement is one edge of kind "agreement", not two edges.
             kind = "agreement" if getattr(coop, "agreement", None) is not None else "cooperation"
             for a, b in _pairs(_participants(coop)):
@@ -129,12 +102,9 @@ class Agreement:
 
 
 def agreements(user: Any) -> list[Agreement] | None:
-    """Signed agreements from the public register (the same for everyone); None while unavailable."""
-    register = _function("cityexchange.cooperation.selectors", "agreements_public")
-    if register is None:
-        return None
+    """Signed agreements from the public register (the same for everyone); None when they cannot be read."""
     try:
-        rows = register()
+        rows = agreements_public()
         out = []
         for agreement in rows:
             signed = getattr(agreement, "signed_on", None) or getattr(agreement, "signed_at", None)
@@ -155,20 +125,16 @@ def agreement_edges(rows: list[Agreement]) -> list[Edge]:
 
 
 def recommender() -> Callable[..., Any] | None:
-    """The matching engine's `recommend_for_challenge(user, challenge, k=...)`, when it is installed."""
-    return _function("cityexchange.matching.search", "recommend_for_challenge")
+    """The matching engine's `recommend_for_challenge(user, challenge, k=...)` (tests put a stand-in here)."""
+    return recommend_for_challenge
 
 
 def cooperation_version() -> list[Any]:
     """Counts and latest change of the cooperation app's tables, for the figures' cache key."""
     from django.db.models import Count, Max
 
-    models = _module("cityexchange.cooperation.models")
     out: list[Any] = []
-    for name in ("Cooperation", "Agreement", "Participant"):
-        model = getattr(models, name, None) if models is not None else None
-        if model is None:
-            continue
+    for model in (cooperation.Cooperation, cooperation.Agreement, cooperation.Participant):
         try:
             names = {f.name for f in model._meta.get_fields()}
             aggregates: dict[str, Any] = {"n": Count("pk")}
@@ -184,8 +150,4 @@ def cooperation_version() -> list[Any]:
 
 def cooperation_models() -> list[Any]:
     """The cooperation app's models the network and the figures read (for the change receivers)."""
-    models = _module("cityexchange.cooperation.models")
-    if models is None:
-        return []
-    names = ("Cooperation", "Participant", "Agreement", "StageEvent")
-    return [m for m in (getattr(models, n, None) for n in names) if m is not None]
+    return [cooperation.Cooperation, cooperation.Participant, cooperation.Agreement, cooperation.StageEvent]

@@ -206,8 +206,6 @@ def review_queue(request: HttpRequest) -> Any:
 @router.get("/my-city", response={200: DashboardOut, **ERRORS}, auth=AUTH_REQUIRED)
 def my_city(request: HttpRequest, city_id: int | None = None) -> Any:
     """The dashboard of a city you work for: its practices in every status, with counts, and its challenges."""
-    from cityexchange.challenges.selectors import city_challenges
-
     user = actor(request)
     cities = list(selectors.officer_cities(user))
     city = next((c for c in cities if city_id is None or c.pk == city_id), None)
@@ -222,7 +220,7 @@ def my_city(request: HttpRequest, city_id: int | None = None) -> Any:
         "practices": [brief(p) for p in practices],
         "challenges": [
             {"id": c.pk, "title": c.title, "status": c.status, "is_public": c.is_public}
-            for c in city_challenges(user, city)
+            for c in selectors.city_challenges(user, city)
         ],
     }
 

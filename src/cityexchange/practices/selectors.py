@@ -3,6 +3,7 @@ everything for the secretariat."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.core import hooks
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City, Country, Language, Sector
@@ -172,6 +174,13 @@ def moderation_queue(user: Any) -> QuerySet[Practice]:
 def officer_cities(user: Any) -> QuerySet[City]:
     """The member cities `user` works for (where they may create practices and challenges)."""
     return City.objects.filter(pk__in=user_city_ids(user)).select_related("country").order_by("name")
+
+
+def city_challenges(user: Any, city: City) -> Iterable[Any]:
+    """The city's challenges `user` may see, for the dashboard. Challenges build on practices, so the challenges
+    app provides them as the `practices.city_challenges` hook."""
+    provider = hooks.provider("practices.city_challenges")
+    return provider(user, city) if provider is not None else []
 
 
 def city_practices(user: Any, city: City) -> dict[str, list[Practice]]:

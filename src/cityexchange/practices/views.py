@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.core import hooks
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.locale_names import content_code
 from cityexchange.core.ratelimit import enforce, rate_limit
 from cityexchange.core.views import actor, apply_error, querydict_without
-from cityexchange.desk.languages import content_code
-from cityexchange.desk.selectors import ask_state
 from cityexchange.matching import search
 from cityexchange.matching.filters import is_filtered, practice_filters
 from cityexchange.registry.models import City
@@ -146,6 +146,7 @@ def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
     )[0]
     editable = can_edit(user, practice) and practice.status != Practice.Status.ARCHIVED
     code = content_code(request.LANGUAGE_CODE)
+    ask = hooks.provider("content.translation_ask")  # the translation desk offers to translate it
     text = reading_for(practice, code, want_original=ORIGINAL_PARAM in request.GET)
     return render(
         request,
@@ -153,7 +154,7 @@ def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
         {
             "practice": practice,
             "text": text,
-            "ask": ask_state(user, practice, code, text.available),
+            "ask": ask(user, practice, code, text.available) if ask is not None else None,
             "can_edit": editable,
             "can_moderate": can_moderate(user),
             "show_contact": can_see_contacts(user),
@@ -340,8 +341,6 @@ def attachment_delete(request: HttpRequest, practice_id: int, attachment_id: int
 @login_required
 def my_city(request: HttpRequest) -> HttpResponse:
     """The dashboard of a city the user works for: its practices by status and its challenges."""
-    from cityexchange.challenges.selectors import city_challenges
-
     user = actor(request)
     cities = list(selectors.officer_cities(user))
     if not cities:
@@ -362,7 +361,7 @@ def my_city(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "practices/dashboard.html",
-        {"city": city, "cities": cities, "groups": groups, "challenges": city_challenges(user, city)},
+        {"city": city, "cities": cities, "groups": groups, "challenges": selectors.city_challenges(user, city)},
     )
 
 

@@ -9,7 +9,9 @@ class RegistryConfig(AppConfig):
         from cityexchange.core import hooks
 
         from .city_names import name_in
-        from .selectors import current_association
+        from .selectors import active_member_cities, current_association, get_city
 
         hooks.provide("site.association", current_association)
+        hooks.provide("accounts.city", get_city)
+        hooks.provide("accounts.member_cities", active_member_cities)
         hooks.provide("city.name_in", name_in)

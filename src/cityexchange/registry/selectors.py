@@ -147,6 +147,11 @@ def directory(filters: DirectoryFilters) -> QuerySet[City]:
     return qs.order_by("-population", "name")
 
 
+def active_member_cities() -> QuerySet[City]:
+    """Cities whose membership is active, by name (the city roles page offers them)."""
+    return City.objects.filter(membership__status=Membership.Status.ACTIVE).order_by("name")
+
+
 def get_city(city_id: int) -> City:
     city = City.objects.select_related("country", "country__bloc_status", "membership").filter(pk=city_id).first()
     if city is None:
