@@ -15,6 +15,7 @@ asker gets its default. The names in use, who provides them and who asks:
 | `registry.admission_vote` | governance | registry.selectors | `(city_id: int) -> Vote | None` |
 | `practices.city_challenges` | challenges | practices.selectors (the city dashboard) | `(user, city) -> challenges` |
 | `content.translation_ask` | desk | practices, challenges (detail) | `(user, item, code, current) -> AskState | None` |
+| `practices.search` | matching | practices (the library's box, its API) | `() -> LibrarySearch` (`matching.library`) |
 | `cooperation.meeting_organiser` | forum | cooperation.services | `(user, meeting) -> bool` |
 
 Apps plainly import the apps below them (docs/development.md, "Which app may import which"); a hook is for the

@@ -11,5 +11,7 @@ class MatchingConfig(AppConfig):
         from cityexchange.core import hooks
 
         from . import receivers  # connects the signal receivers
+        from .library import LibrarySearch
 
         hooks.provide("demo.load_context", receivers.indexing_deferred)
+        hooks.provide("practices.search", LibrarySearch)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
+from cityexchange.core import hooks
 from cityexchange.core.api_support import (
     AUTH_OPTIONAL,
     AUTH_REQUIRED,
@@ -23,8 +24,6 @@ from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit, enforce
 from cityexchange.core.views import actor
-from cityexchange.matching import search
-from cityexchange.matching.filters import practice_filters
 from cityexchange.registry.models import City, Language, Sector
 
 from . import selectors, services
@@ -138,9 +137,10 @@ SEARCH_LIMIT = 100
 def _searched(request: HttpRequest, filters: selectors.PracticeFilters) -> list[Practice]:
     """The practices `matching.search.find` ranks for the query and filters (the same engine and filter set as the
     library's box and the search page)."""
-    shared = practice_filters(vars(filters))
+    engine = hooks.required("practices.search")()  # the matching engine (matching.library)
+    shared = engine.filters(vars(filters))
     enforce(request, "search")
-    return [r.practice for r in search.find(actor(request), shared, k=SEARCH_LIMIT)]
+    return [r.practice for r in engine.find(actor(request), shared, k=SEARCH_LIMIT)]
 
 
 @router.get("/facets", response={200: FacetsOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="Facet counts")

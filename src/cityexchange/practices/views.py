@@ -18,8 +18,6 @@ from cityexchange.core.errors import DomainError, InvalidInput, NotFound, Permis
 from cityexchange.core.locale_names import content_code
 from cityexchange.core.ratelimit import enforce, rate_limit
 from cityexchange.core.views import actor, apply_error, querydict_without
-from cityexchange.matching import search
-from cityexchange.matching.filters import is_filtered, practice_filters
 from cityexchange.registry.models import City
 
 from . import selectors, services
@@ -63,15 +61,16 @@ def _library_search(request: HttpRequest) -> HttpResponse:
     """The library's box with words in it: the one search (matching.search.find) the search page and the API
     use, with the same filters; strong matches first, possible ones folded."""
     user = actor(request)
+    engine = hooks.required("practices.search")()  # the matching engine (matching.library)
     try:
-        filters = practice_filters(request.GET)
+        filters = engine.filters(request.GET)
     except DomainError as exc:
         return _browse(request, error=exc)
     enforce(request, "search")
     city_id = user_city_ids(user).values_list("city_id", flat=True).first()
     viewer = City.objects.filter(pk=city_id).first() if city_id else None
-    results = search.find(user, filters, viewer_city=viewer)
-    strong, possible = search.strong_and_possible(results)
+    results = engine.find(user, filters, viewer_city=viewer)
+    strong, possible = engine.strong_and_possible(results)
     found = Practice.objects.filter(pk__in=[r.practice.pk for r in results])
     context = {
         "searching": True,
@@ -85,7 +84,7 @@ def _library_search(request: HttpRequest) -> HttpResponse:
         "facet_links": {f: querydict_without(request, f, "page") for f in FACETS},
         "export_query": querydict_without(request, "page", "sort", "status", "q"),
     }
-    if is_filtered(filters):
+    if engine.is_filtered(filters):
         context["clear_filters_url"] = "?" + urlencode({"q": filters.q})
     template = "practices/_results.html" if request.headers.get("HX-Request") else "practices/list.html"
     return render(request, template, context)
