@@ -281,10 +281,10 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from cityexchange.insights import sources
+    from cityexchange.insights import selectors
 
     # The engine's own speed is benchmarked apart; this one counts calls, so the run shows that no page calls it.
-    sources.recommender = lambda: counting_engine
+    selectors.recommender = lambda: counting_engine
     call_command("migrate", verbosity=0)
     lines = [
         f"Database: {django.db.connection.vendor}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}",

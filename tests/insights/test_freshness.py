@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cityexchange.insights import maps, selectors, sources, tasks
+from cityexchange.insights import maps, selectors, tasks
 from cityexchange.insights.models import SuggestionSet
 from cityexchange.practices.models import Practice
 from cityexchange.practices.services import practice_publish
@@ -41,7 +41,7 @@ class FakeEngine:
 @pytest.fixture
 def engine(monkeypatch):
     fake = FakeEngine()
-    monkeypatch.setattr(sources, "recommender", lambda: fake)
+    monkeypatch.setattr(selectors, "recommender", lambda: fake)
     return fake
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cityexchange.insights import selectors, sources
+from cityexchange.insights import cooperation_data, selectors
+from cityexchange.insights.cooperation_data import Edge
 from cityexchange.insights.network import (
     Node,
     build_graph,
@@ -16,7 +17,6 @@ from cityexchange.insights.network import (
     most_connected,
     suggest_by_sectors,
 )
-from cityexchange.insights.sources import Edge
 from tests.insights.coop import cooperation
 from tests.insights.factories import ChallengeFactory, PracticeFactory
 from tests.registry.factories import MemberCityFactory
@@ -126,4 +126,4 @@ def test_agreement_figures_and_funnel(kazan, sao_paulo, secretariat):
     full = selectors.all_figures(secretariat, selectors.ALL)["cooperation-funnel"]
     assert {r.key: r.values[0] for r in full.rows}["interest"] == 3
     assert full.extra["closed"] == 1
-    assert sources.cooperation_available()
+    assert cooperation_data.cooperation_available()

@@ -94,14 +94,14 @@ def test_network_page(client, data):
     pune = MemberCityFactory(name="Pune", country_id="IN")
     ChallengeFactory(city=pune, sectors=["water"], is_public=True)
     cooperation(data["kazan"], data["sao_paulo"], stage="agreement", signed_on=dt.date(2025, 11, 1))
-    from cityexchange.insights import sources
+    from cityexchange.insights import selectors
 
-    original = sources.recommender
-    sources.recommender = lambda: None  # type: ignore[assignment]  # no engine: suggestions by shared sectors
+    original = selectors.recommender
+    selectors.recommender = lambda: None  # type: ignore[assignment]  # no engine: suggestions by shared sectors
     try:
         html = client.get("/en/insights/network/").content.decode()
     finally:
-        sources.recommender = original  # type: ignore[assignment]
+        selectors.recommender = original  # type: ignore[assignment]
     assert 'data-figure="edges">1<' in html
     assert 'data-method="sectors"' in html and "By shared sectors" in html
     suggestions = html.split('data-table="suggestions"')[1].split("</table>")[0]

@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from .sources import Edge
+from .cooperation_data import Edge
 
 PROVIDERS_PER_SECTOR = 25  # bounds the candidate pairs at 10,000 cities: the busiest providers of each sector
 

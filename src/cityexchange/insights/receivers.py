@@ -25,7 +25,7 @@ from cityexchange.practices.models import Practice
 from cityexchange.practices.signals import practice_changed
 from cityexchange.registry.models import BlocStatus, City, Country, Membership, Sector
 
-from . import selectors, sources, tasks
+from . import cooperation_data, selectors, tasks
 
 # Models whose rows the figures, the map or the network read.
 VERSIONED: list[Any] = [Practice, Challenge, Membership, City, Country, BlocStatus, Sector]
@@ -65,7 +65,7 @@ def _signalled(sender: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     models = list(VERSIONED)
-    for model in sources.cooperation_models():
+    for model in cooperation_data.cooperation_models():
         models.append(model)
         SUGGESTION_INPUTS.append(model)
     for model in models:

@@ -31,12 +31,13 @@ from cityexchange.challenges.models import Challenge
 from cityexchange.challenges.selectors import challenges_visible_to
 from cityexchange.core.errors import InvalidInput, PermissionDenied
 from cityexchange.core.locale_names import language_name
+from cityexchange.matching.search import recommend_for_challenge
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import BlocStatus, City, Country, Language, Membership, Sector
 from cityexchange.registry.selectors import association_figures
 
-from . import sources
+from . import cooperation_data
 from .network import (
     Network,
     Node,
@@ -152,7 +153,7 @@ def _database_version() -> str:
         list(BlocStatus.objects.values_list("code", "colour", "rank", "names")),
         list(Country.objects.values_list("iso2", "bloc_status_id").order_by("iso2")),
         list(Sector.objects.values_list("code", "rank", "names")),
-        sources.cooperation_version(),
+        cooperation_data.cooperation_version(),
     ]
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:12]
 
@@ -165,7 +166,7 @@ def _suggestions_version() -> str:
         _stamp(Membership),
         (published.count(), published.aggregate(t=Max("updated_at"))["t"]),
         _stamp(Challenge),
-        sources.cooperation_version(),
+        cooperation_data.cooperation_version(),
     ]
     return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:12]
 
@@ -184,7 +185,7 @@ def bump_version() -> None:
         except ValueError:  # not set yet (or evicted): any new value differs from what readers keyed on
             cache.set(COUNTER_KEY, int(time.time() * 1000) % 1_000_000_000, None)
     except Exception:  # runs after commit: a cache outage must not fail the write (readers see it within the memo)
-        sources.logger.warning("insights data version not moved: cache unavailable", exc_info=True)
+        cooperation_data.logger.warning("insights data version not moved: cache unavailable", exc_info=True)
 
 
 def database_version() -> str:
@@ -375,7 +376,7 @@ def challenges_by_status(viewer: Any, year: int | None = None) -> Figure:
 
 # --- Cooperation.
 def cooperation_funnel(viewer: Any, year: int | None = None) -> Figure:
-    found = sources.cooperation_stages(viewer)
+    found = cooperation_data.cooperation_stages(viewer)
     rows: tuple[Row, ...] = ()
     closed = 0
     if found is not None:
@@ -406,7 +407,7 @@ def cooperation_funnel(viewer: Any, year: int | None = None) -> Figure:
 
 
 def agreements_signed(viewer: Any, year: int | None = None) -> Figure:
-    rows_in = sources.agreements(viewer)
+    rows_in = cooperation_data.agreements(viewer)
     counts: dict[int, int] = {}
     for agreement in rows_in or []:
         if agreement.signed_on is None or (year and agreement.signed_on.year > year):
@@ -499,9 +500,14 @@ def _offers(viewer: Any) -> dict[int, dict[str, int]]:
     return out
 
 
+def recommender() -> Callable[..., Any] | None:
+    """The matching engine's `recommend_for_challenge(user, challenge, k=...)` (tests put a stand-in here)."""
+    return recommend_for_challenge
+
+
 def _engine_suggestions(viewer: Any, linked: set[frozenset[int]], k: int) -> list[Suggestion] | None:
     """Pairs from the matching engine's recommendations for the latest open challenges; None without an engine."""
-    recommend = sources.recommender()
+    recommend = recommender()
     if recommend is None:
         return None
     challenges = (
@@ -523,17 +529,17 @@ def _engine_suggestions(viewer: Any, linked: set[frozenset[int]], k: int) -> lis
                 sectors = tuple(sorted(set(result.shared_sectors) | set(current.sectors if current else ())))
                 best[pair] = Suggestion(a, b, round(score, 4), sectors, "engine", challenge.pk, practices)
     except Exception:  # the engine is optional here: fall back to shared sectors rather than fail the page
-        sources.logger.exception("matching engine unavailable for suggestions")
+        cooperation_data.logger.exception("matching engine unavailable for suggestions")
         return None
     return sorted(best.values(), key=lambda s: (-s.score, s.a, s.b))[:k]
 
 
 def _network_core(viewer: Any) -> tuple[Network, set[frozenset[int]]]:
-    coop_edges = sources.cooperation_edges(viewer)
+    coop_edges = cooperation_data.cooperation_edges(viewer)
     edges = coop_edges
     if edges is None:
-        signed = sources.agreements(viewer)
-        edges = sources.agreement_edges(signed) if signed is not None else None
+        signed = cooperation_data.agreements(viewer)
+        edges = cooperation_data.agreement_edges(signed) if signed is not None else None
     graph = build_graph(_member_nodes(), edges or [])
     network = Network(
         graph=graph,

@@ -1,4 +1,5 @@
-"""What insights reads from the cooperation and matching apps, through their public selectors only.
+"""The cooperation network as insights reads it from the cooperation app's public selectors: the funnel of
+stages, the edges between cities, the signed agreements, and the tables' version for the figures' cache key.
 
 Every function here returns plain data (tuples, dicts) so the figures, the network and the report never touch
 another app's models or private helpers.
@@ -8,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cityexchange.cooperation import models as cooperation
 from cityexchange.cooperation.selectors import agreements_public, cooperations_visible_to
-from cityexchange.matching.search import recommend_for_challenge
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +121,6 @@ def agreements(user: Any) -> list[Agreement] | None:
 
 def agreement_edges(rows: list[Agreement]) -> list[Edge]:
     return [Edge(a, b, "agreement", signed_on=r.signed_on) for r in rows for a, b in _pairs(list(r.city_ids))]
-
-
-def recommender() -> Callable[..., Any] | None:
-    """The matching engine's `recommend_for_challenge(user, challenge, k=...)` (tests put a stand-in here)."""
-    return recommend_for_challenge
 
 
 def cooperation_version() -> list[Any]:
