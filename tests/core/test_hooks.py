@@ -52,3 +52,10 @@ def test_every_hook_in_the_table_is_provided_by_an_installed_app() -> None:
     assert len(listed) >= 5
     registered = {name for name in hooks._providers if not name.startswith("test.")}
     assert listed == registered
+
+
+def test_the_demo_is_loaded_with_indexing_deferred() -> None:
+    """`init --demo` wraps the loaders in every `demo.load_context`: the matching app defers per-practice indexing."""
+    from cityexchange.matching.receivers import indexing_deferred
+
+    assert hooks.providers("demo.load_context") == [indexing_deferred]
