@@ -198,6 +198,10 @@ def later():
         ("cooperation", True),
         ("governance", True),
     }
+    assert against_the_flow(Arrow("core/views.py", 1, "cityexchange.registry.models"))
+    assert against_the_flow(Arrow("practices/views.py", 1, "cityexchange.urls"))
+    assert not against_the_flow(Arrow("forum/services.py", 1, "cityexchange.cooperation.services"))
+    assert not against_the_flow(Arrow("urls.py", 1, "cityexchange.insights.urls"))
     seen = {(a.from_app, a.to_app) for a in arrows}
     assert {("practices", "core"), ("<project>", "accounts"), ("matching", "practices")} <= seen
 
