@@ -463,6 +463,7 @@ def indexing_throughput(url: str, log: Callable[[str], None], n: int = 48) -> di
     """Practices indexed per second by 1, 2 and 4 task workers (the real model; ``n`` practices whose index
     entries are removed first, then queued as `index_practice` tasks in the database queue)."""
     from django.db import connection
+    from django_tasks_db.models import DBTaskResult
 
     from cityexchange.practices.models import Practice
 
@@ -475,7 +476,7 @@ def indexing_throughput(url: str, log: Callable[[str], None], n: int = 48) -> di
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM matching_indexeddocument WHERE key = ANY(%s)", [keys])
             cursor.execute("DELETE FROM matching_passage WHERE doc_key = ANY(%s)", [keys])
-            cursor.execute("DELETE FROM django_tasks_db_dbtaskresult")
+            cursor.execute(f"DELETE FROM {DBTaskResult._meta.db_table}")  # noqa: S608 - a model's table name
         code = (
             "from cityexchange.matching.tasks import index_practice\n"
             f"for pk in {ids!r}: index_practice.enqueue(practice_id=pk)"
@@ -601,7 +602,8 @@ def report(r: dict[str, Any]) -> str:
             stamp_line(s, f"{cmd} --skip-quality [--latency-only to re-measure the latencies on the same data]"),
             "",
             "Real `Practice` rows with texts recombined from XQuAD-R sentences of 11 languages; passage vectors",
-            "tiled from real model output with noise (embedding them all would take hours here). Queries: 200 real",
+            "blended from real model output for 60 practices, with noise (embedding them all would take hours here). "
+            "Queries: 200 real",
             "XQuAD-R questions in 11 languages.",
             "",
             "| measure | p50 | p95 | target | verdict |",
