@@ -174,6 +174,16 @@ def lock_head(using: str = "default") -> Any:
     from .models import AuditChainHead, AuditEntry
 
     heads = AuditChainHead.objects.using(using)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        # Foreign keys are checked at COMMIT (Django declares them DEFERRABLE INITIALLY DEFERRED). Checked there,
+        # a row the transaction inserted before auditing would have it wait for another writer's lock on the
+        # referenced row while holding the chain's lock, which that writer may be waiting for: a deadlock (seen
+        # under 50 concurrent writers). Checking what is pending now, before the chain's lock, keeps every wait
+        # outside it; later rows are checked at COMMIT as before.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     # An UPDATE, not a SELECT: it takes the row lock on PostgreSQL and the write lock on SQLite.
     if heads.filter(pk=1).update(appends=F("appends") + 1) == 0:
         last = AuditEntry.objects.using(using).order_by("-id").first()
