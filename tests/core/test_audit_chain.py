@@ -115,3 +115,71 @@ def test_concurrent_appends_form_one_chain():
     links = list(AuditEntry.objects.values_list("prev_hash", flat=True))
     assert len(set(links)) == 40
     assert AuditChainHead.objects.get(pk=1).appends == 40
+
+
+def _waiting_for_a_lock(pid: int) -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # activity is read once per transaction otherwise
+        cursor.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s", [pid])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL checks foreign keys at COMMIT")
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_never_waits_for_a_row_lock_while_holding_the_chain(kazan):
+    """Writer A inserts a row referencing a city, then audits; writer B holds that city's row lock, then audits.
+    Were A to take the chain's lock first and check its foreign key at COMMIT, A would wait for B's city lock
+    while B waits for the chain: a deadlock, one of them refused. Both must commit."""
+    import time
+
+    from django.db import transaction
+
+    from cityexchange.registry.models import City, CityName
+
+    user = UserFactory()
+    b_holds_city, a_started = threading.Event(), threading.Event()
+    a_pid: list[int] = []
+    errors: list[BaseException] = []
+
+    def writer_a() -> None:
+        try:
+            b_holds_city.wait(10)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    a_pid.append(cursor.fetchone()[0])
+                CityName.objects.create(city_id=kazan.pk, key="deadlock-probe")
+                a_started.set()
+                audit(user, "test.a", user)
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+        finally:
+            a_started.set()
+            connections.close_all()
+
+    def writer_b() -> None:
+        try:
+            with transaction.atomic():
+                City.objects.select_for_update().get(pk=kazan.pk)
+                b_holds_city.set()
+                a_started.wait(10)
+                # Let A reach its wait (for the city row, or for COMMIT's foreign key check): bounded, observed
+                # in pg_stat_activity rather than guessed.
+                deadline = time.monotonic() + 10
+                while a_pid and not _waiting_for_a_lock(a_pid[0]) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                audit(user, "test.b", user)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer_b), threading.Thread(target=writer_a)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert set(AuditEntry.objects.values_list("action", flat=True)) >= {"test.a", "test.b"}
+    assert "rows" in _verify()
