@@ -240,26 +240,6 @@ def make_practices(data: Path, n: int, log: Callable[[str], None]) -> tuple[list
     return synthetic, {"vectors": vectors}  # type: ignore[dict-item]
 
 
-def bulk_rows(doc: Any, vectors: np.ndarray, state: Any) -> list[tuple[Any, ...]]:
-    """The rows the write path (pg_index.PgBackend.write) stores for ``doc``: passages, their vectors centred with
-    the current means, the engine's tokens as a tsvector, the facets."""
-    from pgvector import HalfVector
-
-    from cityexchange.matching import pg_index
-    from cityexchange.matching.passages import split_passages
-    from cityexchange.matching.tokenize import detect_language, term_counts
-
-    lang = doc.lang or detect_language(f"{doc.title} {doc.text}")
-    facets = pg_index._facets(doc)
-    rows = []
-    centred = state.centre(vectors, lang)
-    for ordinal, (passage, vector) in enumerate(zip(split_passages(doc.title, doc.text), centred, strict=True)):
-        counts = term_counts(passage)
-        rows.append((doc.id, pg_index._practice_id(doc.id), ordinal, lang, passage, HalfVector(vector),
-                     pg_index.tsvector_literal(counts), float(sum(counts.values())), *facets.values()))
-    return rows
-
-
 def bulk_stats() -> None:
     """Document frequencies and per-language counts of what was bulk-loaded, as the write path keeps them."""
     from django.db import connection
@@ -294,7 +274,6 @@ def index_all(vectors: Callable[[Any], np.ndarray], log: Callable[[str], None], 
     hnsw = next(i for i in Passage._meta.indexes if i.name == "matching_passage_hnsw")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP INDEX IF EXISTS {hnsw.name}")
-    columns = None
     last, n, written = 0, 0, 0
     write_sec = copy_sec = 0.0
     while True:
@@ -313,9 +292,6 @@ def index_all(vectors: Callable[[Any], np.ndarray], log: Callable[[str], None], 
             write_sec += time.perf_counter() - t0
             written += len(docs)
         else:
-            if columns is None:
-                columns = ["doc_key", "practice_id", "ordinal", "lang", "body", "embedding", "terms", "length",
-                           *pg_index._facets(docs[0]).keys()]
             pg_index._register()
             with connection.cursor() as cursor:
                 state = pg_index._state(pg_index._current_version(cursor, lock=False))
@@ -327,10 +303,10 @@ def index_all(vectors: Callable[[Any], np.ndarray], log: Callable[[str], None], 
                                     vectors=pack_vectors(raw[doc.id]), active=True) for doc in docs
                 ])
                 with connection.connection.cursor().copy(
-                    f"COPY matching_passage ({', '.join(columns)}) FROM STDIN"
+                    f"COPY matching_passage ({', '.join(pg_index.PASSAGE_COLUMNS)}) FROM STDIN"
                 ) as copy:
                     for doc in docs:
-                        for row in bulk_rows(doc, raw[doc.id], state):
+                        for row in pg_index.passage_rows(doc, raw[doc.id], state)[1]:
                             copy.write_row(row)
             copy_sec += time.perf_counter() - t0
         last = chunk[-1].pk

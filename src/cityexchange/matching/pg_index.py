@@ -225,6 +225,33 @@ def _current_version(cursor: Any, *, lock: bool) -> int | None:
     return int(row[0]) if row else None
 
 
+# The columns of a passage row, in the order passage_rows() gives them (the facets last, as _facets() names them).
+PASSAGE_COLUMNS = ("doc_key", "practice_id", "ordinal", "lang", "body", "embedding", "terms", "length", "city_id",
+                   "country", "maturity", "cost_band", "language", "sectors", "sdgs")
+
+
+def passage_rows(
+    doc: Doc, vectors: Vector, state: Centering
+) -> tuple[str, list[tuple[Any, ...]], Counter[str], float]:
+    """The rows stored for ``doc`` (in PASSAGE_COLUMNS order: passages, vectors centred with ``state``, the
+    engine's tokens as a tsvector literal, the facets), with its language, the words each passage adds to the
+    document frequencies, and its total length."""
+    lang = doc.lang or detect_language(f"{doc.title} {doc.text}")
+    facets = _facets(doc)
+    rows = []
+    words: Counter[str] = Counter()
+    total_length = 0.0
+    centred = state.centre(vectors, lang)
+    for ordinal, (passage, vector) in enumerate(zip(split_passages(doc.title, doc.text), centred, strict=True)):
+        counts = term_counts(passage)
+        length = float(sum(counts.values()))
+        total_length += length
+        words.update({t: 1 for t in counts if _usable(t)})
+        rows.append((doc.id, _practice_id(doc.id), ordinal, lang, passage, HalfVector(vector),
+                     tsvector_literal(counts), length, *(facets[c] for c in PASSAGE_COLUMNS[8:])))
+    return lang, rows, words, total_length
+
+
 class PgBackend:
     # --- writing (inside the caller's transaction) ------------------------------------------------------------
 
@@ -246,22 +273,8 @@ class PgBackend:
                 # Not there (an index built before this back end existed): write it in full.
             terms, langs = self._delete(cursor, doc.id)
             state = _state(_current_version(cursor, lock=True))
-            lang = doc.lang or detect_language(f"{doc.title} {doc.text}")
-            passages = split_passages(doc.title, doc.text)
-            centred = state.centre(vectors, lang)
-            f = _facets(doc)
-            rows = []
-            total_length = 0.0
-            for ordinal, (passage, vector) in enumerate(zip(passages, centred, strict=True)):
-                counts = term_counts(passage)
-                length = float(sum(counts.values()))
-                total_length += length
-                terms.update({t: 1 for t in counts if _usable(t)})
-                rows.append(
-                    (doc.id, _practice_id(doc.id), ordinal, lang, passage, HalfVector(vector),
-                     tsvector_literal(counts), length, f["city_id"], f["country"], f["maturity"], f["cost_band"],
-                     f["language"], f["sectors"], f["sdgs"])
-                )
+            lang, rows, words, total_length = passage_rows(doc, vectors, state)
+            terms.update(words)
             cursor.executemany(
                 "INSERT INTO matching_passage (doc_key, practice_id, ordinal, lang, body, embedding, terms, length, "
                 "city_id, country, maturity, cost_band, language, sectors, sdgs) "
