@@ -45,16 +45,22 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture
-def login(page: Any) -> Any:
-    """`login(email, password)` signs in through the login form, as a person would."""
+def sign_in(page: Any, email: str, password: str | None = None) -> None:
+    """Signs ``email`` in on ``page`` through the login form, as a person would."""
     from tests.registry.factories import PASSWORD
 
-    def do(email: str, password: str = PASSWORD) -> None:
-        page.goto("/en/accounts/login/")
-        page.fill("input[name=username]", email)
-        page.fill("input[name=password]", password)
-        page.click("form.narrow button.primary")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto("/en/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("form.narrow button.primary")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def login(page: Any) -> Any:
+    """`login(email, password)` signs in through the login form on the test's page."""
+
+    def do(email: str, password: str | None = None) -> None:
+        sign_in(page, email, password)
 
     return do

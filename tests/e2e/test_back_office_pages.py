@@ -37,7 +37,7 @@ def pages(kazan: Any, sao_paulo: Any, secretariat: Any) -> list[str]:
 def test_the_pages_fit_a_phone_without_csp_violations(
     browser: Any, live_server: Any, pages: list[str], secretariat: Any
 ) -> None:
-    from tests.registry.factories import PASSWORD
+    from tests.e2e.conftest import sign_in
 
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, locale="en-US")
     context.set_default_timeout(30_000)
@@ -48,11 +48,7 @@ def test_the_pages_fit_a_phone_without_csp_violations(
         "document.addEventListener('securitypolicyviolation',"
         " (e) => console.error('Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
     )
-    page.goto("/en/accounts/login/")
-    page.fill("input[name=username]", secretariat.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.narrow button.primary")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, secretariat.email)
     too_wide = {}
     for path in pages:
         response = page.goto(path)

@@ -43,9 +43,10 @@ def test_suggestions_say_why(
     from cityexchange.practices import services as practice_services
     from cityexchange.practices.models import Practice
     from tests.challenges.factories import challenge_doc
+    from tests.e2e.conftest import sign_in
     from tests.forum.factories import EventFactory, RegistrationFactory
     from tests.practices.factories import PracticeFactory
-    from tests.registry.factories import PASSWORD, MemberCityFactory
+    from tests.registry.factories import MemberCityFactory
 
     event = EventFactory(city=kazan, name="Forum of BRICS+ Cities", slug="kazan-forum")
     RegistrationFactory(event=event, user=kazan_officer, city=kazan)
@@ -72,11 +73,7 @@ def test_suggestions_say_why(
         GroupMember.objects.create(group=group, city=city, joined_on=dt.date(2025, 1, 1))
 
     page = sized_page
-    page.goto("/en/accounts/login/")
-    page.fill("input[name=username]", kazan_officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.narrow button.primary")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, kazan_officer.email)
     page.goto(f"/en/forum/{event.slug}/delegates/")
     suggested = page.locator(f"[data-suggestion='{sp.pk}']")
     reason = suggested.locator("li[data-reason=challenge]").inner_text()

@@ -11,6 +11,8 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
+from tests.e2e.conftest import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
@@ -77,23 +79,13 @@ def _phone_page(browser: Any, live_server: Any) -> Any:
     return context, context.new_page()
 
 
-def _sign_in(page: Any, email: str) -> None:
-    from tests.registry.factories import PASSWORD
-
-    page.goto("/en/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.narrow button.primary")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 @pytest.mark.parametrize("visitor", ["anonymous", "officer", "secretariat"])
 def test_no_page_scrolls_sideways_on_a_phone(browser, live_server, site, kazan_coordinator, secretariat, visitor):
     context, page = _phone_page(browser, live_server)
     if visitor == "officer":
-        _sign_in(page, kazan_coordinator.email)
+        sign_in(page, kazan_coordinator.email)
     elif visitor == "secretariat":
-        _sign_in(page, secretariat.email)
+        sign_in(page, secretariat.email)
     measured = _crawl(page, "/en/")
     context.close()
     assert len(measured) >= 8, sorted(measured)  # the crawl reached the site, not only the home page
