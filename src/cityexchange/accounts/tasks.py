@@ -6,6 +6,8 @@ account.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -24,6 +26,19 @@ def user_language(user: User) -> str:
     """The user's preferred UI language when the site offers it, else the site's default."""
     codes = {code for code, _name in settings.LANGUAGES}
     return user.preferred_language if user.preferred_language in codes else settings.LANGUAGE_CODE
+
+
+def mail_each(users: Iterable[User], message: Callable[[], tuple[str, str]]) -> int:
+    """E-mails ``message()`` (subject, body) to each user with an address, rendered in that user's language.
+    Returns the number sent."""
+    sent = 0
+    for user in users:
+        if not user.email:
+            continue
+        with translation.override(user_language(user)):
+            subject, body = message()
+            sent += send_mail(subject, body, None, [user.email], fail_silently=True)
+    return sent
 
 
 @task()

@@ -4,32 +4,17 @@ translation to approve, the translator of a version sent back, and readers who a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cityexchange.accounts.models import CityRole, User
-from cityexchange.accounts.tasks import user_language
+from cityexchange.accounts.tasks import mail_each
 
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
 from .subjects import subject_of
-
-
-def _send(users: list[User], message: Callable[[], tuple[str, str]]) -> int:
-    sent = 0
-    for user in users:
-        if not user.email:
-            continue
-        with translation.override(user_language(user)):
-            subject, body = message()
-            sent += send_mail(subject, body, None, [user.email], fail_silently=True)
-    return sent
 
 
 def _version(version_id: int) -> TranslationVersion | None:
@@ -71,7 +56,7 @@ def send_request_notice(request_id: int) -> int:
             % values,
         )
 
-    return _send(users, message)
+    return mail_each(users, message)
 
 
 @task()
@@ -99,7 +84,7 @@ def send_review_notice(version_id: int) -> int:
             % values,
         )
 
-    return _send(users, message)
+    return mail_each(users, message)
 
 
 @task()
@@ -121,7 +106,7 @@ def send_returned_notice(version_id: int) -> int:
             % values,
         )
 
-    return _send([v.translator], message)
+    return mail_each([v.translator], message)
 
 
 @task()
@@ -150,7 +135,7 @@ def send_approved_notice(version_id: int, request_ids: list[int]) -> int:
             _("“%(title)s”, which you asked for, is now translated into %(lang)s by %(city)s: %(link)s") % values,
         )
 
-    return _send(users, message)
+    return mail_each(users, message)
 
 
 def notify_translators(request: TranslationRequest) -> None:

@@ -6,14 +6,13 @@ Sent as background tasks after the transaction commits, each in the recipient's 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from cityexchange.accounts.models import CityRole, User
+from cityexchange.accounts.tasks import mail_each
 
 from .models import Practice
 
@@ -59,12 +58,7 @@ def send_practice_notice(practice_id: int, event: str) -> int:
     practice = Practice.objects.select_related("city").filter(pk=practice_id).first()
     if practice is None or event not in EVENTS:
         return 0
-    sent = 0
-    for user in _recipients(practice, event):
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            subject, body = _message(practice, event)
-            sent += send_mail(subject, body, None, [user.email], fail_silently=True)
-    return sent
+    return mail_each(_recipients(practice, event), lambda: _message(practice, event))
 
 
 def notify(practice: Practice, event: str) -> None:
