@@ -28,16 +28,7 @@ INTERFACE_TEXT = """() => {
 
 @pytest.fixture
 def world(secretariat: Any, kazan: Any, sao_paulo: Any, django_capture_on_commit_callbacks: Any) -> Any:
-    from django.utils import translation
-
-    from cityexchange.matching import store
-
-    with translation.override("en"):
-        built = world_builder.build(
-            secretariat=secretariat, kazan=kazan, sao_paulo=sao_paulo, capture=django_capture_on_commit_callbacks
-        )
-    yield built
-    store.set_encoder(None)
+    yield from world_builder.built(secretariat, kazan, sao_paulo, django_capture_on_commit_callbacks)
 
 
 def test_every_language_in_the_browser(page: Any, login: Any, world: world_builder.World) -> None:

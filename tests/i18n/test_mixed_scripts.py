@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from tests.i18n import world as world_builder
 
@@ -61,14 +60,7 @@ def unisolated(html: str, text: str, lang: str | None) -> list[str]:
 
 @pytest.fixture
 def world(secretariat: Any, kazan: Any, sao_paulo: Any, django_capture_on_commit_callbacks: Any) -> Any:
-    from cityexchange.matching import store
-
-    with translation.override("en"):
-        built = world_builder.build(
-            secretariat=secretariat, kazan=kazan, sao_paulo=sao_paulo, capture=django_capture_on_commit_callbacks
-        )
-    yield built
-    store.set_encoder(None)
+    yield from world_builder.built(secretariat, kazan, sao_paulo, django_capture_on_commit_callbacks)
 
 
 def test_user_content_in_an_arabic_page_is_isolated_and_marked_with_its_language(client: Any, world: Any) -> None:

@@ -19,14 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(secretariat: Any, kazan: Any, sao_paulo: Any, django_capture_on_commit_callbacks: Any) -> Any:
-    from cityexchange.matching import store
-
-    with translation.override("en"):
-        built = world_builder.build(
-            secretariat=secretariat, kazan=kazan, sao_paulo=sao_paulo, capture=django_capture_on_commit_callbacks
-        )
-    yield built
-    store.set_encoder(None)
+    yield from world_builder.built(secretariat, kazan, sao_paulo, django_capture_on_commit_callbacks)
 
 
 def signed_in_pages(w: world_builder.World) -> dict[str, str]:

@@ -6,10 +6,11 @@ document. Built through the services, as the platform builds them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cityexchange.challenges.models import Challenge
 from cityexchange.cooperation import services as cooperation_services
@@ -144,3 +145,11 @@ def build(*, secretariat: Any, kazan: Any, sao_paulo: Any, capture: Any) -> Worl
         texts={"ru": ("Устав", "Статья 1. Название.")},
     )
     return World(practice, english, challenge, cooperation, event, officer, kazan, group, document, vote)
+
+
+def built(secretariat: Any, kazan: Any, sao_paulo: Any, capture: Any) -> Iterator[World]:
+    """The body of a `world` fixture: the site built in English, then the index's encoder put back."""
+    with translation.override("en"):
+        world = build(secretariat=secretariat, kazan=kazan, sao_paulo=sao_paulo, capture=capture)
+    yield world
+    store.set_encoder(None)
