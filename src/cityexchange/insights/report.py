@@ -44,8 +44,6 @@ def report_context(year: int) -> dict[str, Any]:
     figures = selectors.all_figures(None, selectors.PUBLIC, year=year)
     network = selectors.cooperation_network(None, selectors.PUBLIC)
     cities = maps.map_cities(None)
-    names = {c.id: c for c in cities}
-    # The graph's nodes carry name and country; the map's cities carry the projection: both are public data.
     edges = [
         (a, b, "agreement" if "agreement" in d["kinds"] else "cooperation")
         for a, b, d in network.graph.edges(data=True)
@@ -64,7 +62,7 @@ def report_context(year: int) -> dict[str, Any]:
         "legend": maps.legend(),
         "countries": maps.country_table(cities),
         "network": network,
-        "city_names": {pk: c.name for pk, c in names.items()},
+        "network_cities": selectors.network_cities(network),
         "isolated": isolated,
         "country_names": maps.country_names(),
         "missing_fonts": fonts.missing_fonts(),

@@ -659,6 +659,15 @@ def cooperation_network(user: Any, scope: str = PUBLIC, *, method: str = "auto",
     return network
 
 
+def network_cities(network: Network) -> dict[int, City]:
+    """The cities the network's tables name (most connected, both sides of each suggestion), by id, so the tables
+    show each by its name in the reader's language (the `city_name` filter) rather than its GeoNames name."""
+    ids = {c.city for c in network.most_connected}
+    for s in network.suggestions:
+        ids |= {s.a, s.b}
+    return {c.pk: c for c in City.objects.filter(pk__in=ids)}
+
+
 def network_edges(user: Any, scope: str = PUBLIC) -> tuple[list[tuple[int, int, str]], bool]:
     """The network's linked pairs (city a, city b, "agreement" or "cooperation") for the map's layer, and whether
     the cooperation register is available; cached apart from the graph, which the map does not need."""

@@ -111,18 +111,13 @@ def network_page(request: HttpRequest) -> HttpResponse:
         (a, b, "agreement" if "agreement" in d["kinds"] else "cooperation")
         for a, b, d in network.graph.edges(data=True)
     ]
-    ids = (
-        {c.city for c in network.most_connected}
-        | {s.a for s in network.suggestions}
-        | {s.b for s in network.suggestions}
-    )
     context = {
         "scope": scope,
         "network": network,
         "svg": maps.render_map(
             actor(request), scope, layers=("cities", "cooperations"), edges=edges, title=_("The cooperation network")
         ),
-        "city_names": dict(City.objects.filter(pk__in=ids).values_list("pk", "name")),
+        "network_cities": selectors.network_cities(network),
         "isolated": City.objects.filter(pk__in=network.isolated[:60]).order_by("-population", "pk"),
         "country_names": maps.country_names(),
         "sector_names": {s.code: s.label for s in Sector.objects.all()},
