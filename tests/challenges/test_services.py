@@ -8,6 +8,7 @@ from cityexchange.challenges.models import Challenge
 from cityexchange.challenges.signals import challenge_changed
 from cityexchange.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from cityexchange.core.models import AuditEntry
+from cityexchange.core.restrict import get_for
 from tests.challenges.factories import ChallengeFactory, challenge_doc
 from tests.registry.factories import UserFactory
 
@@ -87,12 +88,12 @@ def test_visibility(kazan, sao_paulo, kazan_officer, secretariat):
     assert set(selectors.challenges_visible_to(kazan_officer)) == {public, members_only}
     assert set(selectors.challenges_visible_to(secretariat)) == {public, members_only}
     with pytest.raises(NotFound):
-        selectors.get_challenge_for(AnonymousUser(), members_only.pk)
+        get_for(AnonymousUser(), Challenge, members_only.pk)
     with pytest.raises(PermissionDenied):
-        selectors.get_challenge_for(kazan_officer, members_only.pk, action="edit")
+        get_for(kazan_officer, Challenge, members_only.pk, action="edit")
     for bad in (0, -1, 2**80, "x"):
         with pytest.raises(NotFound):
-            selectors.get_challenge_for(secretariat, bad)
+            get_for(secretariat, Challenge, bad)
 
 
 def test_filters_name_the_field(reference):

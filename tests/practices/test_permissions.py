@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from cityexchange.core.errors import NotFound, PermissionDenied
+from cityexchange.core.restrict import get_for
 from cityexchange.practices import selectors
 from cityexchange.practices.models import Practice
 from tests.practices.factories import PracticeFactory
@@ -38,26 +39,26 @@ def test_suspended_city_officers_see_only_published(one_of_each, kazan, kazan_of
     assert _visible(kazan_officer) == {"published"}
 
 
-def test_get_practice_for_refuses_with_404_or_403(one_of_each, kazan_officer, sao_paulo_coordinator, secretariat):
+def test_get_for_refuses_with_404_or_403(one_of_each, kazan_officer, sao_paulo_coordinator, secretariat):
     draft, published = one_of_each["draft"], one_of_each["published"]
-    assert selectors.get_practice_for(kazan_officer, draft.pk, action="edit") == draft
+    assert get_for(kazan_officer, Practice, draft.pk, action="edit") == draft
     with pytest.raises(NotFound):
-        selectors.get_practice_for(sao_paulo_coordinator, draft.pk)  # a stranger does not learn it exists
+        get_for(sao_paulo_coordinator, Practice, draft.pk)  # a stranger does not learn it exists
     with pytest.raises(NotFound):
-        selectors.get_practice_for(AnonymousUser(), draft.pk)
+        get_for(AnonymousUser(), Practice, draft.pk)
     with pytest.raises(PermissionDenied):
-        selectors.get_practice_for(sao_paulo_coordinator, published.pk, action="edit")
+        get_for(sao_paulo_coordinator, Practice, published.pk, action="edit")
     with pytest.raises(PermissionDenied):
-        selectors.get_practice_for(AnonymousUser(), published.pk, action="edit")
+        get_for(AnonymousUser(), Practice, published.pk, action="edit")
     with pytest.raises(PermissionDenied):
-        selectors.get_practice_for(kazan_officer, published.pk, action="moderate")
-    assert selectors.get_practice_for(secretariat, draft.pk, action="moderate") == draft
+        get_for(kazan_officer, Practice, published.pk, action="moderate")
+    assert get_for(secretariat, Practice, draft.pk, action="moderate") == draft
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2**70, "abc", None, "1; DROP TABLE"])
 def test_bad_ids_are_not_found(reference, bad):
     with pytest.raises(NotFound):
-        selectors.get_practice_for(AnonymousUser(), bad)
+        get_for(AnonymousUser(), Practice, bad)
 
 
 def test_queue_is_for_the_secretariat(one_of_each, kazan_coordinator, secretariat):
@@ -111,6 +112,6 @@ def test_coordinator_of_a_second_city_acts_only_there(kazan, sao_paulo):
     user = CityRoleFactory(city=sao_paulo, role="officer").user
     p = PracticeFactory(city=kazan, status="draft")
     with pytest.raises(NotFound):
-        selectors.get_practice_for(user, p.pk, action="edit")
+        get_for(user, Practice, p.pk, action="edit")
     CityRoleFactory(city=kazan, user=user)
-    assert selectors.get_practice_for(user, p.pk, action="edit") == p
+    assert get_for(user, Practice, p.pk, action="edit") == p

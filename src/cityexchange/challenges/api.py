@@ -18,8 +18,10 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.ids import safe_id
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Sector
 
@@ -93,7 +95,7 @@ def schema(request: HttpRequest) -> Any:
 
 @router.post("", response={201: ChallengeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def create(request: HttpRequest, payload: ChallengeCreateIn) -> Any:
-    city = City.objects.filter(pk=payload.city_id).first() if 0 < payload.city_id <= selectors.MAX_ID else None
+    city = City.objects.filter(pk=safe_id(payload.city_id)).first()
     if city is None:
         raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
     challenge = services.challenge_create(actor=actor(request), city=city, data=payload.dict(exclude={"city_id"}))
@@ -102,16 +104,16 @@ def create(request: HttpRequest, payload: ChallengeCreateIn) -> Any:
 
 @router.get("/{challenge_id}", response={200: ChallengeOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def detail(request: HttpRequest, challenge_id: int) -> Any:
-    return out(selectors.get_challenge_for(actor(request), challenge_id))
+    return out(get_for(actor(request), Challenge, challenge_id))
 
 
 @router.put("/{challenge_id}", response={200: ChallengeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def update(request: HttpRequest, challenge_id: int, payload: ChallengeIn) -> Any:
-    challenge = selectors.get_challenge_for(actor(request), challenge_id, action="edit")
+    challenge = get_for(actor(request), Challenge, challenge_id, action="edit")
     return out(services.challenge_update(actor=actor(request), challenge=challenge, data=payload.dict()))
 
 
 @router.post("/{challenge_id}/status", response={200: ChallengeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def set_status(request: HttpRequest, challenge_id: int, payload: StatusIn) -> Any:
-    challenge = selectors.get_challenge_for(actor(request), challenge_id, action="edit")
+    challenge = get_for(actor(request), Challenge, challenge_id, action="edit")
     return out(services.challenge_set_status(actor=actor(request), challenge=challenge, status=payload.status))

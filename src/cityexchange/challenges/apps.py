@@ -6,8 +6,10 @@ class ChallengesConfig(AppConfig):
     label = "challenges"
 
     def ready(self) -> None:
-        from cityexchange.core import hooks
+        from cityexchange.core import hooks, restrict
 
+        from . import permissions
         from .selectors import city_challenges
 
+        restrict.register(*permissions.POLICIES)
         hooks.provide("practices.city_challenges", city_challenges)

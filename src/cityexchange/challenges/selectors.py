@@ -8,14 +8,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cityexchange.accounts.permissions import is_secretariat, user_city_ids
-from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.errors import InvalidInput
 from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import clean_content_filters
 
 from .models import Challenge
-from .permissions import can_edit, is_member
 
 SORTS = {
     "newest": ["-created_at", "-id"],
@@ -26,29 +24,8 @@ SORTS = {
 
 
 def challenges_visible_to(user: Any) -> QuerySet[Challenge]:
-    qs = Challenge.objects.select_related("city", "city__country", "language")
-    if is_secretariat(user) or is_member(user):
-        return qs
-    if getattr(user, "is_authenticated", False):
-        # Signed in without a member city: public ones, and any of a city they once worked for.
-        return qs.filter(Q(is_public=True) | Q(city_id__in=user_city_ids(user, active_only=False)))
-    return qs.filter(is_public=True)
-
-
-def get_challenge_for(user: Any, challenge_id: Any, action: str = "view") -> Challenge:
-    """The challenge if `user` may see it (else NotFound) and may do `action` to it (else PermissionDenied)."""
-    if action not in ("view", "edit"):
-        raise ValueError(action)
-    try:
-        pk = int(challenge_id)
-    except (TypeError, ValueError):
-        pk = 0
-    challenge = challenges_visible_to(user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
-    if challenge is None:
-        raise NotFound(_("There is no such challenge, or you may not see it."))
-    if action == "edit" and not can_edit(user, challenge):
-        raise PermissionDenied(_("Only officers of %(city)s can change this challenge.") % {"city": challenge.city})
-    return challenge
+    """What `user` may see (challenges.permissions.ChallengePolicy), with what lists show of each challenge."""
+    return Challenge.objects.restrict(user).select_related("city", "city__country", "language")
 
 
 @dataclass

@@ -14,6 +14,7 @@ from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core import hooks
 from cityexchange.core.errors import DomainError, PermissionDenied
 from cityexchange.core.locale_names import content_code
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, querydict_without
 from cityexchange.practices.forms import show_errors
 from cityexchange.practices.reading import InvalidDocument
@@ -63,7 +64,7 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
     user = actor(request)
-    challenge = selectors.get_challenge_for(user, challenge_id)
+    challenge = get_for(user, Challenge, challenge_id)
     editable = can_edit(user, challenge)
     next_statuses = [
         (s, Challenge.Status(s).label) for s in Challenge.Status.values if s in TRANSITIONS[challenge.status]
@@ -130,14 +131,14 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, challenge_id: int) -> HttpResponse:
-    return _save(request, selectors.get_challenge_for(actor(request), challenge_id, action="edit"), None)
+    return _save(request, get_for(actor(request), Challenge, challenge_id, action="edit"), None)
 
 
 @login_required
 @require_POST
 def set_status(request: HttpRequest, challenge_id: int) -> HttpResponse:
     user = actor(request)
-    challenge = selectors.get_challenge_for(user, challenge_id, action="edit")
+    challenge = get_for(user, Challenge, challenge_id, action="edit")
     try:
         services.challenge_set_status(actor=user, challenge=challenge, status=request.POST.get("status", ""))
         messages.success(request, _("The status was changed."))

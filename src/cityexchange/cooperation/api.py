@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status, UploadedFile
 
-from cityexchange.challenges.selectors import get_challenge_for
+from cityexchange.challenges.models import Challenge
 from cityexchange.core.api_support import (
     AUTH_OPTIONAL,
     AUTH_REQUIRED,
@@ -23,8 +23,9 @@ from cityexchange.core.api_support import (
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
-from cityexchange.practices.selectors import get_practice_for
+from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City
 
 from . import opendata, permissions, selectors, services
@@ -62,9 +63,9 @@ def _subject(request: HttpRequest, practice_id: int | None, challenge_id: int | 
     practice = challenge = None
     try:
         if practice_id is not None:
-            practice = get_practice_for(actor(request), practice_id)
+            practice = get_for(actor(request), Practice, practice_id)
         if challenge_id is not None:
-            challenge = get_challenge_for(actor(request), challenge_id)
+            challenge = get_for(actor(request), Challenge, challenge_id)
     except NotFound as exc:
         raise InvalidInput(exc.message, field="practice_id" if practice_id is not None else "challenge_id") from exc
     return practice, challenge

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
-from cityexchange.challenges.selectors import get_challenge_for
+from cityexchange.challenges.models import Challenge
 from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
 from cityexchange.core.ratelimit import rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, querydict_without
-from cityexchange.practices.selectors import get_practice_for
+from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import get_city
 
@@ -66,9 +67,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     practice = challenge = None
     if params.get("practice"):
-        practice = get_practice_for(user, params.get("practice"))
+        practice = get_for(user, Practice, params.get("practice"))
     elif params.get("challenge"):
-        challenge = get_challenge_for(user, params.get("challenge"))
+        challenge = get_for(user, Challenge, params.get("challenge"))
     else:
         raise InvalidInput(_("Choose a practice or a challenge to ask about."), field="practice")
     cities = list(City.objects.filter(pk__in=user_city_ids(user)).exclude(pk=(practice or challenge).city_id))  # type: ignore[union-attr]

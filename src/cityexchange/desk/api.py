@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from cityexchange.challenges.selectors import get_challenge_for
+from cityexchange.challenges.models import Challenge
 from cityexchange.core.api_support import AUTH_REQUIRED, ErrorOut
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
-from cityexchange.practices.selectors import get_practice_for
+from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City
 
 from . import selectors, services
@@ -29,8 +30,8 @@ def _item(user: Any, practice_id: int | None, challenge_id: int | None) -> Any:
     if (practice_id is None) == (challenge_id is None):
         raise InvalidInput(_("Give either practice_id or challenge_id."), field="practice_id")
     if practice_id is not None:
-        return get_practice_for(user, practice_id)
-    return get_challenge_for(user, challenge_id)
+        return get_for(user, Practice, practice_id)
+    return get_for(user, Challenge, challenge_id)
 
 
 def version_out(v: TranslationVersion) -> dict[str, Any]:

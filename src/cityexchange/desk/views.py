@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityexchange.challenges.selectors import get_challenge_for
+from cityexchange.challenges.models import Challenge
 from cityexchange.core.errors import DomainError, InvalidTransition, PermissionDenied
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, safe_next
-from cityexchange.practices.selectors import get_practice_for
+from cityexchange.practices.models import Practice
 from cityexchange.registry.models import Language
 
 from . import selectors, services
@@ -72,13 +73,13 @@ def _ask(request: HttpRequest, item: Any) -> HttpResponse:
 @login_required
 @require_POST
 def ask(request: HttpRequest, practice_id: int) -> HttpResponse:
-    return _ask(request, get_practice_for(actor(request), practice_id))
+    return _ask(request, get_for(actor(request), Practice, practice_id))
 
 
 @login_required
 @require_POST
 def ask_challenge(request: HttpRequest, challenge_id: int) -> HttpResponse:
-    return _ask(request, get_challenge_for(actor(request), challenge_id))
+    return _ask(request, get_for(actor(request), Challenge, challenge_id))
 
 
 def _initial(subject: Subject, language: str, cities: Any) -> dict[str, Any]:
@@ -147,13 +148,13 @@ def _translate(request: HttpRequest, item: Any, language: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def translate(request: HttpRequest, practice_id: int, language: str) -> HttpResponse:
-    return _translate(request, get_practice_for(actor(request), practice_id), language)
+    return _translate(request, get_for(actor(request), Practice, practice_id), language)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def translate_challenge(request: HttpRequest, challenge_id: int, language: str) -> HttpResponse:
-    return _translate(request, get_challenge_for(actor(request), challenge_id), language)
+    return _translate(request, get_for(actor(request), Challenge, challenge_id), language)
 
 
 @login_required

@@ -8,10 +8,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from cityexchange.accounts.permissions import user_city_ids
-from cityexchange.challenges.selectors import get_challenge_for
+from cityexchange.challenges.models import Challenge
 from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, RATE_LIMITED, ErrorOut
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.core.ratelimit import api_rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City
@@ -136,7 +137,7 @@ class RecommendationsOut(Schema):
 )
 @api_rate_limit("recommend")
 def recommendations(request: HttpRequest, challenge_id: int) -> Any:
-    challenge = get_challenge_for(actor(request), challenge_id)
+    challenge = get_for(actor(request), Challenge, challenge_id)
     results = search.recommend_for_challenge(actor(request), challenge)
     cities = search.peer_cities_for_challenge(actor(request), challenge)
     return {
@@ -215,7 +216,7 @@ def alert_create(request: HttpRequest, payload: AlertIn) -> Any:
     city = City.objects.filter(pk=payload.city_id).first()
     if city is None:
         raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
-    challenge = get_challenge_for(actor(request), payload.challenge_id) if payload.challenge_id else None
+    challenge = get_for(actor(request), Challenge, payload.challenge_id) if payload.challenge_id else None
     alert = services.alert_create(
         actor=actor(request), city=city, challenge=challenge, query=payload.query, filters=payload.filters
     )
@@ -251,7 +252,7 @@ def feedback(request: HttpRequest, payload: FeedbackIn) -> Any:
     practice = practices_visible_to(actor(request)).filter(pk=payload.practice_id).first()
     if practice is None:
         raise InvalidInput(_("There is no such practice."), field="practice_id")
-    challenge = get_challenge_for(actor(request), payload.challenge_id) if payload.challenge_id else None
+    challenge = get_for(actor(request), Challenge, payload.challenge_id) if payload.challenge_id else None
     return services.feedback_record(
         actor=actor(request),
         practice=practice,

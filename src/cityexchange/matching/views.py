@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cityexchange.accounts.permissions import user_city_ids
-from cityexchange.challenges.selectors import get_challenge_for
+from cityexchange.challenges.models import Challenge
 from cityexchange.core.errors import DomainError, NotFound
 from cityexchange.core.ratelimit import enforce, rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, posted_id, safe_next
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City
@@ -44,7 +45,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @rate_limit("recommend")
 def challenge_recommendations(request: HttpRequest, challenge_id: int) -> HttpResponse:
-    challenge = get_challenge_for(actor(request), challenge_id)
+    challenge = get_for(actor(request), Challenge, challenge_id)
     results = search.recommend_for_challenge(actor(request), challenge)
     cities = search.peer_cities_for_challenge(actor(request), challenge)
     subscribed = (
@@ -81,7 +82,7 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
                 raise NotFound(_("You do not work for an active member city."))
             challenge = None
             if request.POST.get("challenge"):
-                challenge = get_challenge_for(actor(request), posted_id(request, "challenge"))
+                challenge = get_for(actor(request), Challenge, posted_id(request, "challenge"))
             query = form.data.get("query", "")
             filters = SearchForm(request.POST).engine_filters() if SearchForm(request.POST).is_valid() else {}
             services.alert_create(actor=actor(request), city=city, challenge=challenge, query=query, filters=filters)
@@ -112,7 +113,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
         raise NotFound(_("There is no such practice."))
     challenge = None
     if request.POST.get("challenge"):
-        challenge = get_challenge_for(actor(request), posted_id(request, "challenge"))
+        challenge = get_for(actor(request), Challenge, posted_id(request, "challenge"))
     services.feedback_record(
         actor=actor(request),
         practice=practice,

@@ -21,8 +21,10 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ids import safe_id
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit, enforce
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Language, Sector
 
@@ -160,7 +162,7 @@ def facets(
     )
     if filters.q.strip():
         ids = [p.pk for p in _searched(request, filters)]
-        return selectors.practice_facets(Practice.objects.filter(pk__in=ids))
+        return selectors.practice_facets(Practice.objects.restrict(actor(request)).filter(pk__in=ids))
     return selectors.practice_facets(selectors.practice_list(actor(request), filters))
 
 
@@ -227,7 +229,7 @@ def my_city(request: HttpRequest, city_id: int | None = None) -> Any:
 
 @router.post("", response={201: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Create a draft")
 def create(request: HttpRequest, payload: PracticeCreateIn) -> Any:
-    city = City.objects.filter(pk=payload.city_id).first() if 0 < payload.city_id <= selectors.MAX_ID else None
+    city = City.objects.filter(pk=safe_id(payload.city_id)).first()
     if city is None:
         raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
     data = payload.dict(exclude={"city_id"})
@@ -237,43 +239,43 @@ def create(request: HttpRequest, payload: PracticeCreateIn) -> Any:
 
 @router.get("/{practice_id}", response={200: PracticeOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def detail(request: HttpRequest, practice_id: int) -> Any:
-    return full(selectors.get_practice_for(actor(request), practice_id), request)
+    return full(get_for(actor(request), Practice, practice_id), request)
 
 
 @router.put("/{practice_id}", response={200: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Replace content")
 def update(request: HttpRequest, practice_id: int, payload: PracticeIn) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
+    practice = get_for(actor(request), Practice, practice_id, action="edit")
     return full(services.practice_update(actor=actor(request), practice=practice, data=payload.dict()), request)
 
 
 @router.post("/{practice_id}/submit", response={200: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def submit(request: HttpRequest, practice_id: int) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id)
+    practice = get_for(actor(request), Practice, practice_id)
     return full(services.practice_submit(actor=actor(request), practice=practice), request)
 
 
 @router.post("/{practice_id}/publish", response={200: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def publish(request: HttpRequest, practice_id: int) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id)
+    practice = get_for(actor(request), Practice, practice_id)
     return full(services.practice_publish(actor=actor(request), practice=practice), request)
 
 
 @router.post("/{practice_id}/return", response={200: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def return_to_city(request: HttpRequest, practice_id: int, payload: ReturnIn) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id)
+    practice = get_for(actor(request), Practice, practice_id)
     return full(services.practice_return(actor=actor(request), practice=practice, comment=payload.comment), request)
 
 
 @router.post("/{practice_id}/archive", response={200: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def archive(request: HttpRequest, practice_id: int) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id)
+    practice = get_for(actor(request), Practice, practice_id)
     return full(services.practice_archive(actor=actor(request), practice=practice), request)
 
 
 @router.get("/{practice_id}/versions", response={200: list[VersionOut], **ERRORS}, auth=AUTH_REQUIRED)
 def versions(request: HttpRequest, practice_id: int) -> Any:
     """Every change: who, when, which fields changed from what to what (the city's officers and the secretariat)."""
-    practice = selectors.get_practice_for(actor(request), practice_id)
+    practice = get_for(actor(request), Practice, practice_id)
     if not (can_edit(actor(request), practice) or can_moderate(actor(request))):
         raise PermissionDenied(_("Only the city's officers and the secretariat see a practice's history."))
     return [
@@ -291,7 +293,7 @@ def versions(request: HttpRequest, practice_id: int) -> Any:
 @router.put("/{practice_id}/translations/{language}", response={200: TranslationOut, **ERRORS}, auth=AUTH_REQUIRED)
 def translation_set(request: HttpRequest, practice_id: int, language: str, payload: TranslationIn) -> Any:
     """Add or replace a human translation of the title and summary (kept apart from the original)."""
-    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
+    practice = get_for(actor(request), Practice, practice_id, action="edit")
     t = services.practice_set_translation(
         actor=actor(request), practice=practice, language=language, title=payload.title, summary=payload.summary
     )
@@ -300,7 +302,7 @@ def translation_set(request: HttpRequest, practice_id: int, language: str, paylo
 
 @router.delete("/{practice_id}/translations/{language}", response={204: None, **ERRORS}, auth=AUTH_REQUIRED)
 def translation_delete(request: HttpRequest, practice_id: int, language: str) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
+    practice = get_for(actor(request), Practice, practice_id, action="edit")
     services.practice_delete_translation(actor=actor(request), practice=practice, language=language)
     return Status(204, None)
 
@@ -308,15 +310,15 @@ def translation_delete(request: HttpRequest, practice_id: int, language: str) ->
 @router.post("/{practice_id}/attachments", response={201: PracticeOut, **ERRORS}, auth=AUTH_REQUIRED)
 def attachment_add(request: HttpRequest, practice_id: int, file: File[UploadedFile]) -> Any:
     """Attach a PDF or an image (PNG, JPEG, GIF, WebP; 10 MB at most), checked by its content."""
-    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
+    practice = get_for(actor(request), Practice, practice_id, action="edit")
     services.practice_add_attachment(actor=actor(request), practice=practice, upload=file)
     return Status(201, full(practice, request))
 
 
 @router.delete("/{practice_id}/attachments/{attachment_id}", response={204: None, **ERRORS}, auth=AUTH_REQUIRED)
 def attachment_delete(request: HttpRequest, practice_id: int, attachment_id: int) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
-    attachment = practice.attachments.filter(pk=attachment_id if 0 < attachment_id <= selectors.MAX_ID else 0).first()
+    practice = get_for(actor(request), Practice, practice_id, action="edit")
+    attachment = practice.attachments.filter(pk=safe_id(attachment_id)).first()
     if attachment is None:
         raise NotFound(_("There is no such attachment."))
     services.practice_delete_attachment(actor=actor(request), attachment=attachment)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 SDG_GOALS = range(1, 18)
 CLIMATES: list[tuple[str, Any]] = [
@@ -87,6 +88,9 @@ class Practice(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    # Who may see or change what: practices.permissions.PracticePolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-updated_at", "-id"]

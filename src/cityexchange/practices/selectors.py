@@ -10,15 +10,15 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.core import hooks
-from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.errors import InvalidInput, PermissionDenied
 from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City, Country, Language, Sector
 from cityexchange.registry.selectors import clean_content_filters
 
 from .models import Practice, PracticeGoal, PracticeTranslation
-from .permissions import can_edit, can_moderate
+from .permissions import can_moderate
 
 S = Practice.Status
 # NULLs (never published) last on every database: PostgreSQL would otherwise put them first when descending.
@@ -29,35 +29,11 @@ SORTS: dict[str, list[Any]] = {
     "city": ["city__name", "title", "id"],
     "updated": ["-updated_at", "-id"],
 }
-ACTIONS = ("view", "edit", "moderate")
 
 
 def practices_visible_to(user: Any) -> QuerySet[Practice]:
-    qs = Practice.objects.select_related("city", "city__country", "language")
-    if is_secretariat(user):
-        return qs
-    published = Q(status=S.PUBLISHED)
-    if not getattr(user, "is_authenticated", False):
-        return qs.filter(published)
-    return qs.filter(published | Q(city_id__in=user_city_ids(user)))
-
-
-def get_practice_for(user: Any, practice_id: Any, action: str = "view") -> Practice:
-    """The practice if `user` may see it (else NotFound) and may do `action` to it (else PermissionDenied)."""
-    if action not in ACTIONS:
-        raise ValueError(action)
-    try:
-        pk = int(practice_id)
-    except (TypeError, ValueError):
-        pk = 0
-    practice = practices_visible_to(user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
-    if practice is None:
-        raise NotFound(_("There is no such practice, or you may not see it."))
-    if action == "edit" and not can_edit(user, practice):
-        raise PermissionDenied(_("Only officers of %(city)s can change this practice.") % {"city": practice.city})
-    if action == "moderate" and not can_moderate(user):
-        raise PermissionDenied(_("Only the secretariat can review practices."))
-    return practice
+    """What `user` may see (practices.permissions.PracticePolicy), with what lists show of each practice."""
+    return Practice.objects.restrict(user).select_related("city", "city__country", "language")
 
 
 @dataclass

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core import hooks
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.ids import safe_id
 from cityexchange.core.locale_names import content_code
 from cityexchange.core.ratelimit import enforce, rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, querydict_without
 from cityexchange.registry.models import City
 
@@ -71,7 +73,7 @@ def _library_search(request: HttpRequest) -> HttpResponse:
     viewer = City.objects.filter(pk=city_id).first() if city_id else None
     results = engine.find(user, filters, viewer_city=viewer)
     strong, possible = engine.strong_and_possible(results)
-    found = Practice.objects.filter(pk__in=[r.practice.pk for r in results])
+    found = Practice.objects.restrict(user).filter(pk__in=[r.practice.pk for r in results])
     context = {
         "searching": True,
         "results": results,
@@ -139,10 +141,8 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, practice_id: int) -> HttpResponse:
     user = actor(request)
-    practice = selectors.get_practice_for(user, practice_id)
-    practice = selectors.with_details(Practice.objects.filter(pk=practice.pk)).select_related(
-        "city", "city__country", "language"
-    )[0]
+    details = selectors.with_details(Practice.objects.select_related("city", "city__country", "language"))
+    practice = get_for(user, details, practice_id)
     editable = can_edit(user, practice) and practice.status != Practice.Status.ARCHIVED
     code = content_code(request.LANGUAGE_CODE)
     ask = hooks.provider("content.translation_ask")  # the translation desk offers to translate it
@@ -217,7 +217,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
-    practice = selectors.get_practice_for(actor(request), practice_id, action="edit")
+    practice = get_for(actor(request), Practice, practice_id, action="edit")
     return _save_form(request, practice, None)
 
 
@@ -225,7 +225,7 @@ def edit(request: HttpRequest, practice_id: int) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, practice_id: int) -> HttpResponse:
     user = actor(request)
-    practice = selectors.get_practice_for(user, practice_id)
+    practice = get_for(user, Practice, practice_id)
     action = request.POST.get("action", "")
     try:
         if action == "submit":
@@ -252,7 +252,7 @@ def transition(request: HttpRequest, practice_id: int) -> HttpResponse:
 @login_required
 def versions(request: HttpRequest, practice_id: int) -> HttpResponse:
     user = actor(request)
-    practice = selectors.get_practice_for(user, practice_id)
+    practice = get_for(user, Practice, practice_id)
     if not (can_edit(user, practice) or can_moderate(user)):
         raise PermissionDenied(_("Only the city's officers and the secretariat see a practice's history."))
     history = practice.versions.select_related("actor").order_by("-number")
@@ -263,7 +263,7 @@ def versions(request: HttpRequest, practice_id: int) -> HttpResponse:
 @require_POST
 def translation(request: HttpRequest, practice_id: int) -> HttpResponse:
     user = actor(request)
-    practice = selectors.get_practice_for(user, practice_id, action="edit")
+    practice = get_for(user, Practice, practice_id, action="edit")
     try:
         if request.POST.get("action") == "delete":
             services.practice_delete_translation(
@@ -290,7 +290,7 @@ def translation(request: HttpRequest, practice_id: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: HttpRequest, practice_id: int) -> HttpResponse:
     user = actor(request)
-    practice = selectors.get_practice_for(user, practice_id, action="edit")
+    practice = get_for(user, Practice, practice_id, action="edit")
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -305,8 +305,8 @@ def attachment_upload(request: HttpRequest, practice_id: int) -> HttpResponse:
 
 
 def _attachment(request: HttpRequest, practice_id: int, attachment_id: int, action: str) -> Any:
-    practice = selectors.get_practice_for(actor(request), practice_id, action=action)
-    attachment = practice.attachments.filter(pk=attachment_id if attachment_id <= selectors.MAX_ID else 0).first()
+    practice = get_for(actor(request), Practice, practice_id, action=action)
+    attachment = practice.attachments.filter(pk=safe_id(attachment_id)).first()
     if attachment is None:
         raise NotFound(_("There is no such attachment."))
     return attachment

@@ -1,0 +1,97 @@
+"""Every registered policy × action × role over a small world (tests/core/restrict_world.py), against a table of
+what each role may get. It fails on a leak (a draft practice seen by another city's officer, a change granted to an
+anonymous visitor), on a row that should be reachable and is not, on `get_for` answering otherwise than `restrict`,
+and on a registered policy or action missing from the table or from the world."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db.models import Model
+
+from cityexchange.challenges.models import Challenge
+from cityexchange.core.errors import NotFound, PermissionDenied
+from cityexchange.core.restrict import allows, get_for, registered
+from cityexchange.practices.models import Practice
+from tests.core import restrict_world as world
+
+pytestmark = pytest.mark.django_db
+
+ALL = "*"
+
+
+def rows(anonymous: str = "", no_city: str = "", other: str = "", owner: str = ALL, secretariat: str = ALL) -> Any:
+    """What each role gets, as labels of the world's rows (space-separated; `*` all of them). `other` is both the
+    officer and the coordinator of the other city, who are refused alike everywhere."""
+    return {
+        "anonymous": anonymous,
+        "no_city": no_city,
+        "other_officer": other,
+        "other_coordinator": other,
+        "owner_officer": owner,
+        "secretariat": secretariat,
+    }
+
+
+EXPECTED: dict[tuple[type[Model], str], dict[str, str]] = {
+    (Practice, "view"): rows(anonymous="published", no_city="published", other="published"),
+    (Practice, "edit"): rows(),
+    (Practice, "moderate"): rows(owner=""),
+    (Challenge, "view"): rows(anonymous="public", no_city="public", other=ALL),
+    (Challenge, "edit"): rows(),
+}
+
+
+def _policies() -> list[tuple[type[Model], str]]:
+    return [(model, action) for model, policy in registered().items() for action in policy.actions]
+
+
+def test_every_policy_and_action_is_in_the_table_and_the_world() -> None:
+    assert set(_policies()) == set(EXPECTED), "a policy or an action is missing from EXPECTED (or is stale there)"
+    assert set(registered()) == set(world.BUILDERS), "a guarded model is missing from restrict_world.BUILDERS"
+
+
+def test_the_table_covers_every_role() -> None:
+    for key, per_role in EXPECTED.items():
+        assert set(per_role) == set(world.ROLES), key
+
+
+@pytest.mark.parametrize("model", sorted(registered(), key=lambda m: m._meta.label), ids=lambda m: m._meta.label)
+def test_no_leak(reference: None, model: type[Model]) -> None:
+    people = world.people()
+    built = world.BUILDERS[model](people)
+    label_of = {row.pk: label for label, row in built.items()}
+    policy = registered()[model]
+    failures: list[str] = []
+    for action in policy.actions:
+        for role in world.ROLES:
+            user = people.users[role]
+            wanted = EXPECTED[(model, action)][role]
+            expected = set(built) if wanted == ALL else set(wanted.split())
+            got = {label_of[pk] for pk in model._default_manager.restrict(user, action).values_list("pk", flat=True)}
+            got &= set(built)
+            if got != expected:
+                failures.append(f"{model.__name__}.{action} for {role}: got {sorted(got)}, expected {sorted(expected)}")
+            if role == "anonymous" and action != "view" and got:
+                failures.append(f"{model.__name__}.{action} granted to an anonymous visitor: {sorted(got)}")
+            failures += _get_for_agrees(user, role, model, action, built)
+    assert not failures, "\n".join(failures)
+
+
+def _get_for_agrees(user: Any, role: str, model: type[Model], action: str, built: dict[str, Model]) -> list[str]:
+    """get_for answers as restrict does: hidden rows are NotFound, seen but not allowed PermissionDenied."""
+    failures = []
+    for label, row in built.items():
+        seen = model._default_manager.restrict(user).filter(pk=row.pk).exists()
+        allowed = allows(user, row, action)
+        try:
+            answer = "ok" if get_for(user, model, row.pk, action=action) == row else "wrong row"
+        except NotFound:
+            answer = "404"
+        except PermissionDenied:
+            answer = "403"
+        expected = "ok" if allowed else ("403" if seen else "404")
+        if answer != expected:
+            failures.append(f"get_for({role}, {model.__name__} {label}, {action}): {answer}, expected {expected}")
+    return failures
