@@ -11,39 +11,37 @@ record that they acted in the same rows; `notify_city` only reads, so a retry ca
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from cityexchange.accounts.models import CityRole
+from cityexchange.accounts.mail import mail_each
+from cityexchange.accounts.models import CityRole, User
+from cityexchange.registry.models import City
 
 from .models import ContactRequest, Cooperation, StageEvent
 
 
 def _link(name: str, pk: int) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": pk})
+    """The page's address in the language active when called (the recipient's, inside `mail_each`)."""
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": pk})
 
 
-def _mail_team(city_id: int, subject: str, body: str, *params: object) -> int:
-    """Send one message to every member of the city's team, each in their language. Returns the count sent."""
-    sent = 0
-    for role in CityRole.objects.filter(city_id=city_id).select_related("user", "city"):
-        user = role.user
-        if not user.email or not user.is_active:
-            continue
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            values = {
-                "city": role.city.name,
-                "p0": params[0] if params else "",
-                "p1": params[1] if len(params) > 1 else "",
-            }
-            send_mail(_(subject) % values, _(body) % values, None, [user.email], fail_silently=True)
-        sent += 1
-    return sent
+def _mail_team(city_id: int, subject: str, body: str, param: str, link: tuple[str, int]) -> int:
+    """Send one message to every active member of the city's team, each in their language. ``subject`` and
+    ``body`` are untranslated (gettext_noop) with %(city)s, %(p0)s (``param``) and %(p1)s (the page ``link``, a
+    URL name and pk). Returns the count sent."""
+    city = City.objects.filter(pk=city_id).first()
+    if city is None:
+        return 0
+    team = User.objects.filter(is_active=True, pk__in=CityRole.objects.filter(city=city).values("user_id"))
+
+    def message(_user: User) -> tuple[str, str]:
+        values = {"city": city.name, "p0": param, "p1": _link(*link)}
+        return _(subject) % values, _(body) % values
+
+    return mail_each(team.order_by("pk"), message)
 
 
 @task()
@@ -52,7 +50,7 @@ def notify_city(city_id: int, kind: str, object_id: int) -> int:
         req = ContactRequest.objects.select_related("from_city", "to_city").filter(pk=object_id).first()
         if req is None:
             return 0
-        link = _link("cooperation:contact", req.pk)
+        link = ("cooperation:contact", req.pk)
         if kind == "contact_request":
             return _mail_team(
                 city_id,
@@ -85,7 +83,7 @@ def notify_city(city_id: int, kind: str, object_id: int) -> int:
             gettext_noop("A cooperation of %(city)s has moved"),
             gettext_noop("%(p0)s recorded a new step. See the timeline: %(p1)s"),
             event.city.name if event.city else "",
-            _link("cooperation:detail", event.cooperation_id),
+            ("cooperation:detail", event.cooperation_id),
         )
     return 0
 
@@ -102,7 +100,7 @@ def expire_contact_requests() -> list[int]:
             gettext_noop("A request for contact of %(city)s has expired"),
             gettext_noop("%(p0)s did not answer in time. You may ask again: %(p1)s"),
             req.to_city.name,
-            _link("cooperation:contact", req.pk),
+            ("cooperation:contact", req.pk),
         )
     return ids
 
@@ -120,6 +118,6 @@ def remind_stalled_cooperations() -> list[int]:
                 gettext_noop("A cooperation of %(city)s is stalled"),
                 gettext_noop("Nothing has happened in “%(p0)s” for a while. Record the next step or close it: %(p1)s"),
                 coop.title,
-                _link("cooperation:detail", coop.pk),
+                ("cooperation:detail", coop.pk),
             )
     return ids

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cityexchange.accounts.mail import mail_each
 from cityexchange.accounts.models import CityRole, User
-from cityexchange.accounts.tasks import mail_each
 
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
 from .subjects import subject_of
@@ -45,7 +45,7 @@ def send_request_notice(request_id: int) -> int:
     )
     link = settings.SITE_URL + subject_of(item).translate_url(request.language_id)
 
-    def message() -> tuple[str, str]:
+    def message(_user: User) -> tuple[str, str]:
         values = {"title": item.title, "lang": request.language.native_name, "link": link}
         return (
             _("Translation wanted into %(lang)s: %(title)s") % values,
@@ -73,7 +73,7 @@ def send_review_notice(version_id: int) -> int:
     )
     link = settings.SITE_URL + reverse("desk:review", kwargs={"version_id": version.pk})
 
-    def message() -> tuple[str, str]:
+    def message(_user: User) -> tuple[str, str]:
         values = {"title": item.title, "lang": version.language.native_name, "city": version.city.name, "link": link}
         return (
             _("Translation to approve: %(title)s") % values,
@@ -95,7 +95,7 @@ def send_returned_notice(version_id: int) -> int:
         return 0
     link = settings.SITE_URL + subject_of(v.item).translate_url(v.language_id)
 
-    def message() -> tuple[str, str]:
+    def message(_user: User) -> tuple[str, str]:
         values = {"title": v.item.title, "lang": v.language.native_name, "note": v.note, "link": link}
         return (
             _("Translation sent back: %(title)s") % values,
@@ -123,7 +123,7 @@ def send_approved_notice(version_id: int, request_ids: list[int]) -> int:
     )
     link = settings.SITE_URL + subject_of(version.item).url()
 
-    def message() -> tuple[str, str]:
+    def message(_user: User) -> tuple[str, str]:
         values = {
             "title": version.item.title,
             "lang": version.language.native_name,

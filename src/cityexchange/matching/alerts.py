@@ -9,11 +9,11 @@ often the practice is re-indexed.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
+from cityexchange.accounts.mail import mail_each
 from cityexchange.practices.models import Practice
 
 from . import store
@@ -51,16 +51,22 @@ def fire_alerts_for(practice_id: int) -> list[AlertHit]:
         except IntegrityError:  # a concurrent task fired it already
             continue
         fired.append(hit)
-        _notify(alert, practice)
+        send_alert_notice(alert, practice)
     return fired
 
 
-def _notify(alert: Alert, practice: Practice) -> None:
-    with override(alert.user.preferred_language or settings.LANGUAGE_CODE):
-        subject = _("New practice for your alert: %(title)s") % {"title": practice.title}
-        body = _("%(city)s published a practice that matches “%(alert)s”: %(url)s") % {
-            "city": practice.city.name,
-            "alert": str(alert),
-            "url": f"{settings.SITE_URL}/en/practices/{practice.pk}/",
-        }
-    transaction.on_commit(lambda: send_mail(subject, body, None, [alert.user.email]))
+def send_alert_notice(alert: Alert, practice: Practice) -> None:
+    """Mails the alert's owner once the hit is committed (a rolled-back hit tells nobody)."""
+    transaction.on_commit(lambda: mail_each([alert.user], lambda _user: alert_mail(alert, practice)))
+
+
+def alert_mail(alert: Alert, practice: Practice) -> tuple[str, str]:
+    """(subject, body) of an alert's notice, in the language active when called (the owner's, in mail_each)."""
+    url = settings.SITE_URL + reverse("practices:detail", kwargs={"practice_id": practice.pk})
+    subject = _("New practice for your alert: %(title)s") % {"title": practice.title}
+    body = _("%(city)s published a practice that matches “%(alert)s”: %(url)s") % {
+        "city": practice.city.name,
+        "alert": str(alert),
+        "url": url,
+    }
+    return subject, body

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cityexchange.accounts.mail import mail_each
 from cityexchange.accounts.models import CityRole, User
-from cityexchange.accounts.tasks import mail_each
 
 from .models import Practice
 
@@ -58,7 +58,7 @@ def send_practice_notice(practice_id: int, event: str) -> int:
     practice = Practice.objects.select_related("city").filter(pk=practice_id).first()
     if practice is None or event not in EVENTS:
         return 0
-    return mail_each(_recipients(practice, event), lambda: _message(practice, event))
+    return mail_each(_recipients(practice, event), lambda _user: _message(practice, event))
 
 
 def notify(practice: Practice, event: str) -> None:
