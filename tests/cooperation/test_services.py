@@ -12,6 +12,7 @@ from cityexchange.cooperation import selectors, services
 from cityexchange.cooperation.models import Agreement, ContactRequest, Cooperation, EvaluationResult, StageEvent
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from cityexchange.core.models import AuditEntry
+from cityexchange.core.restrict import get_for
 from cityexchange.practices.models import Practice
 from tests.cooperation.factories import YESTERDAY, challenge, evidence_for, officer_of, published_practice, walk
 from tests.registry.factories import MemberCityFactory, UserFactory
@@ -325,7 +326,7 @@ def test_a_note_is_activity(cooperation, kazan_officer):
 def test_private_notes_only_for_participants_and_secretariat(cooperation, kazan_officer, stranger, secretariat):
     walk(cooperation, kazan_officer, "study_visit")
     for viewer, sees in ((kazan_officer, True), (secretariat, True), (stranger, False)):
-        coop = selectors.get_cooperation_for(viewer, cooperation.pk)
+        coop = get_for(viewer, selectors.cooperations(), cooperation.pk)
         private = [e.private_note for e in selectors.timeline(viewer, coop)]
         assert ("secret study_visit" in private) is sees
 
@@ -334,9 +335,9 @@ def test_anonymous_sees_a_cooperation_only_once_agreed(cooperation, kazan_office
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(NotFound):
-        selectors.get_cooperation_for(AnonymousUser(), cooperation.pk)
+        get_for(AnonymousUser(), selectors.cooperations(), cooperation.pk)
     walk(cooperation, kazan_officer, "agreement")
-    coop = selectors.get_cooperation_for(AnonymousUser(), cooperation.pk)
+    coop = get_for(AnonymousUser(), selectors.cooperations(), cooperation.pk)
     assert all(e.private_note == "" and e.documents == [] for e in selectors.timeline(AnonymousUser(), coop))
 
 
@@ -344,11 +345,11 @@ def test_contact_requests_seen_by_the_two_cities_only(
     contact_request, kazan_officer, sao_paulo_officer, stranger, secretariat
 ):
     for viewer in (kazan_officer, sao_paulo_officer, secretariat):
-        assert selectors.get_contact_request_for(viewer, contact_request.pk) == contact_request
+        assert get_for(viewer, selectors.contact_requests(), contact_request.pk) == contact_request
     with pytest.raises(NotFound):
-        selectors.get_contact_request_for(stranger, contact_request.pk)
+        get_for(stranger, selectors.contact_requests(), contact_request.pk)
     with pytest.raises(PermissionDenied):
-        selectors.get_contact_request_for(kazan_officer, contact_request.pk, action="answer")
+        get_for(kazan_officer, selectors.contact_requests(), contact_request.pk, action="answer")
 
 
 def test_overview_is_for_the_secretariat(cooperation, secretariat, kazan_officer):

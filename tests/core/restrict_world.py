@@ -4,14 +4,24 @@ people are the outsiders; and one person in each role. A new policy needs a buil
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
+from django.utils import timezone
 
 from cityexchange.challenges.models import Challenge
+from cityexchange.cooperation.models import (
+    Agreement,
+    ContactRequest,
+    Cooperation,
+    EvidenceDocument,
+    Participant,
+    StageEvent,
+)
 from cityexchange.practices.models import Practice
 from tests.challenges.factories import ChallengeFactory
 from tests.practices.factories import PracticeFactory
@@ -23,7 +33,8 @@ ROLES = ("anonymous", "no_city", "other_officer", "other_coordinator", "owner_of
 @dataclass
 class People:
     owner: Any  # the city that owns every row of the world
-    other: Any  # another member city
+    other: Any  # another member city, whose people are the outsiders
+    partner: Any  # a third member city the owner works with (nobody among the roles works for it)
     users: dict[str, Any]  # role -> user
 
     def __getattr__(self, role: str) -> Any:
@@ -36,6 +47,7 @@ class People:
 def people() -> People:
     owner = MemberCityFactory(name="Kazan", country_id="RU")
     other = MemberCityFactory(name="São Paulo", country_id="BR")
+    partner = MemberCityFactory(name="Johannesburg", country_id="ZA")
     users = {
         "anonymous": AnonymousUser(),
         "no_city": UserFactory(),
@@ -44,7 +56,7 @@ def people() -> People:
         "owner_officer": CityRoleFactory(city=owner, role="officer").user,
         "secretariat": UserFactory(is_secretariat=True),
     }
-    return People(owner=owner, other=other, users=users)
+    return People(owner=owner, other=other, partner=partner, users=users)
 
 
 Rows = dict[str, Model]  # label -> row
@@ -64,7 +76,45 @@ def challenges(w: People) -> Rows:
     }
 
 
+def contact_requests(w: People) -> Rows:
+    expires = timezone.now() + dt.timedelta(days=21)
+
+    def ask(from_city: Any, to_city: Any, key: str) -> ContactRequest:
+        return ContactRequest.objects.create(
+            from_city=from_city, to_city=to_city, subject_key=key, message="Can we talk?", expires_at=expires
+        )
+
+    return {"outgoing": ask(w.owner, w.partner, "p1"), "incoming": ask(w.partner, w.owner, "p2")}
+
+
+def _cooperation(w: People, title: str, *, signed: bool) -> tuple[Cooperation, StageEvent]:
+    """The owner and its partner, at the first stage; with a signed agreement (the public register) or not."""
+    coop = Cooperation.objects.create(title=title, last_activity_at=timezone.now())
+    for city in (w.owner, w.partner):
+        Participant.objects.create(cooperation=coop, city=city)
+    today = timezone.localdate()
+    event = StageEvent.objects.create(cooperation=coop, to_stage="interest", occurred_on=today, private_note="secret")
+    if signed:
+        Agreement.objects.create(cooperation=coop, event=event, kind="memorandum", title=title, signed_on=today)
+    return coop, event
+
+
+def cooperations(w: People) -> Rows:
+    return {"unsigned": _cooperation(w, "Talks", signed=False)[0], "signed": _cooperation(w, "Signed", signed=True)[0]}
+
+
+def evidence_documents(w: People) -> Rows:
+    _coop, event = _cooperation(w, "Signed", signed=True)
+    document = EvidenceDocument.objects.create(
+        event=event, file="cooperation/minutes.pdf", original_name="minutes.pdf", content_type="application/pdf", size=9
+    )
+    return {"minutes": document}
+
+
 BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Practice: practices,
     Challenge: challenges,
+    ContactRequest: contact_requests,
+    Cooperation: cooperations,
+    EvidenceDocument: evidence_documents,
 }

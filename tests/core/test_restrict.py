@@ -11,6 +11,7 @@ import pytest
 from django.db.models import Model
 
 from cityexchange.challenges.models import Challenge
+from cityexchange.cooperation.models import ContactRequest, Cooperation, EvidenceDocument
 from cityexchange.core.errors import NotFound, PermissionDenied
 from cityexchange.core.restrict import allows, get_for, registered
 from cityexchange.practices.models import Practice
@@ -40,6 +41,13 @@ EXPECTED: dict[tuple[type[Model], str], dict[str, str]] = {
     (Practice, "moderate"): rows(owner=""),
     (Challenge, "view"): rows(anonymous="public", no_city="public", other=ALL),
     (Challenge, "edit"): rows(),
+    (ContactRequest, "view"): rows(),
+    (ContactRequest, "answer"): rows(owner="incoming", secretariat=""),
+    (ContactRequest, "withdraw"): rows(owner="outgoing", secretariat=""),
+    # Officers of every member city see the pipeline; the public only the register of signed agreements.
+    (Cooperation, "view"): rows(anonymous="signed", no_city="signed", other=ALL),
+    (Cooperation, "move"): rows(secretariat=""),
+    (EvidenceDocument, "view"): rows(),
 }
 
 

@@ -21,6 +21,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.ids import safe_id
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.restrict import get_for
@@ -53,7 +54,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 def _city(city_id: int | None, field: str) -> City | None:
     if city_id is None:
         return None
-    city = City.objects.filter(pk=city_id).first() if 0 < city_id < 2**63 else None
+    city = City.objects.filter(pk=safe_id(city_id)).first()
     if city is None:
         raise InvalidInput(_("There is no city with id %(id)s.") % {"id": city_id}, field=field)
     return city
@@ -115,25 +116,25 @@ def contact_request_create(request: HttpRequest, payload: ContactRequestIn) -> A
 
 @router.get("/contact-requests/{request_id}", response={200: ContactRequestOut, **ERRORS}, auth=AUTH_REQUIRED)
 def contact_request(request: HttpRequest, request_id: int) -> Any:
-    return selectors.get_contact_request_for(actor(request), request_id)
+    return get_for(actor(request), selectors.contact_requests(), request_id)
 
 
 @router.post("/contact-requests/{request_id}/accept", response={200: CooperationOut, **ERRORS}, auth=AUTH_REQUIRED)
 def contact_request_accept(request: HttpRequest, request_id: int, payload: AnswerIn) -> Any:
-    req = selectors.get_contact_request_for(actor(request), request_id, action="answer")
+    req = get_for(actor(request), selectors.contact_requests(), request_id, action="answer")
     coop = services.contact_request_accept(actor=actor(request), request=req, answer=payload.answer)
-    return selectors.get_cooperation_for(actor(request), coop.pk)
+    return get_for(actor(request), selectors.cooperations(), coop.pk)
 
 
 @router.post("/contact-requests/{request_id}/decline", response={200: ContactRequestOut, **ERRORS}, auth=AUTH_REQUIRED)
 def contact_request_decline(request: HttpRequest, request_id: int, payload: AnswerIn) -> Any:
-    req = selectors.get_contact_request_for(actor(request), request_id, action="answer")
+    req = get_for(actor(request), selectors.contact_requests(), request_id, action="answer")
     return services.contact_request_decline(actor=actor(request), request=req, answer=payload.answer)
 
 
 @router.post("/contact-requests/{request_id}/withdraw", response={200: ContactRequestOut, **ERRORS}, auth=AUTH_REQUIRED)
 def contact_request_withdraw(request: HttpRequest, request_id: int) -> Any:
-    req = selectors.get_contact_request_for(actor(request), request_id, action="withdraw")
+    req = get_for(actor(request), selectors.contact_requests(), request_id, action="withdraw")
     return services.contact_request_withdraw(actor=actor(request), request=req)
 
 
@@ -169,11 +170,11 @@ def cooperation_open(request: HttpRequest, payload: OpenIn) -> Any:
         title=payload.title,
         note=payload.note,
     )
-    return Status(201, selectors.get_cooperation_for(actor(request), coop.pk))
+    return Status(201, get_for(actor(request), selectors.cooperations(), coop.pk))
 
 
 def _detail(request: HttpRequest, cooperation_id: int) -> Any:
-    coop = selectors.get_cooperation_for(actor(request), cooperation_id)
+    coop = get_for(actor(request), selectors.cooperations(), cooperation_id)
     private = permissions.can_see_private(actor(request), coop)
     timeline = [
         {
@@ -199,7 +200,7 @@ def cooperation(request: HttpRequest, cooperation_id: int) -> Any:
 @router.post("/cooperations/{cooperation_id}/moves", response={201: EventOut, **ERRORS}, auth=AUTH_REQUIRED)
 def cooperation_move(request: HttpRequest, cooperation_id: int, payload: MoveIn) -> Any:
     """Move to another stage with its evidence (GET /stages lists what each stage needs)."""
-    coop = selectors.get_cooperation_for(actor(request), cooperation_id, action="move")
+    coop = get_for(actor(request), selectors.cooperations(), cooperation_id, action="move")
     evidence = Evidence(
         occurred_on=payload.occurred_on,
         note=payload.note,
@@ -224,7 +225,7 @@ def cooperation_move(request: HttpRequest, cooperation_id: int, payload: MoveIn)
 
 @router.post("/cooperations/{cooperation_id}/notes", response={201: EventOut, **ERRORS}, auth=AUTH_REQUIRED)
 def cooperation_note(request: HttpRequest, cooperation_id: int, payload: NoteIn) -> Any:
-    coop = selectors.get_cooperation_for(actor(request), cooperation_id, action="move")
+    coop = get_for(actor(request), selectors.cooperations(), cooperation_id, action="move")
     event = services.cooperation_add_note(
         actor=actor(request),
         cooperation=coop,
@@ -245,7 +246,7 @@ def cooperation_documents(
 ) -> Any:
     """Attach documents (PDF or images) as a new timeline entry; seen by the participating cities and the
     secretariat."""
-    coop = selectors.get_cooperation_for(actor(request), cooperation_id, action="move")
+    coop = get_for(actor(request), selectors.cooperations(), cooperation_id, action="move")
     event = services.cooperation_add_note(actor=actor(request), cooperation=coop, note=note, documents=files)
     return Status(201, list(event.documents.all()))
 

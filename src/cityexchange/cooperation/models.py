@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 from .stages import AGREEMENT_KIND_CHOICES, CHOICES, Stage
 
@@ -58,6 +59,9 @@ class ContactRequest(TimeStamped):
     cooperation = models.ForeignKey(
         "Cooperation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("cooperation")
     )
+
+    # Who may see or do what: cooperation.permissions.ContactRequestPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -113,6 +117,9 @@ class Cooperation(TimeStamped):
     closed_reason = models.TextField(_("reason for closing"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), db_index=True)
     last_reminder_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    # Who may see or do what: cooperation.permissions.CooperationPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -237,6 +244,9 @@ class EvidenceDocument(TimeStamped):
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    # Who may see or do what: cooperation.permissions.EvidenceDocumentPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -11,9 +11,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityexchange.accounts.permissions import is_secretariat, user_city_ids
-from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
-from cityexchange.core.ids import MAX_ID
+from cityexchange.accounts.permissions import user_city_ids
+from cityexchange.core.errors import InvalidInput, PermissionDenied
+from cityexchange.core.ids import safe_id
+from cityexchange.core.restrict import restrict
 from cityexchange.registry.models import City, Country, Sector
 
 from . import permissions
@@ -30,40 +31,26 @@ def stalled_days() -> int:
 
 
 def _pk(value: Any) -> int:
+    """A filter's id as an int, 0 when no row could have it."""
     try:
-        pk = int(value)
+        return safe_id(int(value))
     except (TypeError, ValueError):
         return 0
-    return pk if 0 < pk <= MAX_ID else 0
 
 
 # --- Contact requests.
 
 
-def contact_requests_visible_to(user: Any) -> QuerySet[ContactRequest]:
-    qs = ContactRequest.objects.select_related(
+def contact_requests() -> QuerySet[ContactRequest]:
+    """Contact requests with what their pages and answers show (for `get_for`)."""
+    return ContactRequest.objects.select_related(
         "from_city", "from_city__country", "to_city", "to_city__country", "practice", "challenge", "requested_by"
     )
-    if is_secretariat(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    mine = user_city_ids(user)
-    return qs.filter(Q(from_city_id__in=mine) | Q(to_city_id__in=mine))
 
 
-def get_contact_request_for(user: Any, request_id: Any, action: str = "view") -> ContactRequest:
-    if action not in ("view", "answer", "withdraw"):
-        raise ValueError(action)
-    pk = _pk(request_id)
-    obj = contact_requests_visible_to(user).filter(pk=pk).first() if pk else None
-    if obj is None:
-        raise NotFound(_("There is no such contact request, or you may not see it."))
-    if action == "answer" and not permissions.can_answer(user, obj):
-        raise PermissionDenied(_("Only officers of %(city)s can answer this request.") % {"city": obj.to_city})
-    if action == "withdraw" and not permissions.can_withdraw(user, obj):
-        raise PermissionDenied(_("Only officers of %(city)s can withdraw this request.") % {"city": obj.from_city})
-    return obj
+def contact_requests_visible_to(user: Any) -> QuerySet[ContactRequest]:
+    """What `user` may see (cooperation.permissions.ContactRequestPolicy)."""
+    return restrict(contact_requests(), user)
 
 
 # --- Cooperations.
@@ -75,23 +62,14 @@ def _with_related(qs: QuerySet[Cooperation]) -> QuerySet[Cooperation]:
     ).prefetch_related(Prefetch("participants", queryset=Participant.objects.select_related("city", "city__country")))
 
 
+def cooperations() -> QuerySet[Cooperation]:
+    """Cooperations with what their pages and answers show (for `get_for`)."""
+    return _with_related(Cooperation.objects.all())
+
+
 def cooperations_visible_to(user: Any) -> QuerySet[Cooperation]:
-    qs = _with_related(Cooperation.objects.all())
-    if is_secretariat(user) or permissions.is_member_officer(user):
-        return qs
-    return qs.filter(agreement__isnull=False)
-
-
-def get_cooperation_for(user: Any, cooperation_id: Any, action: str = "view") -> Cooperation:
-    if action not in ("view", "move"):
-        raise ValueError(action)
-    pk = _pk(cooperation_id)
-    obj = cooperations_visible_to(user).filter(pk=pk).first() if pk else None
-    if obj is None:
-        raise NotFound(_("There is no such cooperation, or you may not see it."))
-    if action == "move" and not permissions.is_participant(user, obj):
-        raise PermissionDenied(_("Only the cities taking part can change this cooperation."))
-    return obj
+    """What `user` may see (cooperation.permissions.CooperationPolicy)."""
+    return restrict(cooperations(), user)
 
 
 def city_cooperations(user: Any, city: City) -> QuerySet[Cooperation]:
@@ -200,14 +178,6 @@ def timeline(user: Any, cooperation: Cooperation) -> list[TimelineEntry]:
         )
         for e in events
     ]
-
-
-def get_document_for(user: Any, document_id: Any) -> EvidenceDocument:
-    pk = _pk(document_id)
-    doc = EvidenceDocument.objects.select_related("event__cooperation").filter(pk=pk).first() if pk else None
-    if doc is None or not permissions.can_see_private(user, doc.event.cooperation):
-        raise NotFound(_("There is no such document, or you may not see it."))
-    return doc
 
 
 # --- The public register of agreements.

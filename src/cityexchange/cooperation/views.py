@@ -23,7 +23,7 @@ from cityexchange.registry.selectors import get_city
 
 from . import opendata, permissions, selectors, services
 from .forms import AnswerForm, ContactRequestForm, MoveForm, NoteForm, RegisterFilterForm
-from .models import ContactRequest
+from .models import ContactRequest, EvidenceDocument
 from .stages import FINAL, PATH, Stage, allowed_moves, label
 
 
@@ -102,7 +102,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor(request)
-    req = selectors.get_contact_request_for(user, pk)
+    req = get_for(user, selectors.contact_requests(), pk)
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
@@ -157,10 +157,10 @@ def _detail_context(request: HttpRequest, coop: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    coop = selectors.get_cooperation_for(actor(request), pk)
+    coop = get_for(actor(request), selectors.cooperations(), pk)
     form = NoteForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        coop = selectors.get_cooperation_for(actor(request), pk, action="move")
+        coop = get_for(actor(request), selectors.cooperations(), pk, action="move")
         if form.is_valid():
             try:
                 services.cooperation_add_note(
@@ -182,7 +182,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
-    coop = selectors.get_cooperation_for(actor(request), pk, action="move")
+    coop = get_for(actor(request), selectors.cooperations(), pk, action="move")
     if stage not in {s.value for s in Stage}:
         raise Http404
     form = MoveForm(request.POST or None, request.FILES or None, stage=stage, cooperation=coop)
@@ -216,7 +216,7 @@ def move(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
 
 @login_required
 def document(request: HttpRequest, pk: int) -> FileResponse:
-    doc = selectors.get_document_for(actor(request), pk)
+    doc = get_for(actor(request), EvidenceDocument, pk)
     return FileResponse(
         doc.file.open("rb"), as_attachment=True, filename=doc.original_name, content_type=doc.content_type
     )
