@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "cityexchange.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cityexchange.accounts.time_zone_middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cityexchange.accounts.middleware.UnverifiedEmailMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -5,8 +5,10 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import time_zones
 from .models import CityRole, User
 
 
@@ -78,3 +80,24 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         return user_password_set(
             actor=self.user, user=self.user, password=self.cleaned_data["new_password1"], via="change"
         )
+
+
+class TimeZoneForm(forms.Form):
+    """The zone a user reads times in; the service validates the choice."""
+
+    # A select that does not validate its value: the service does, with the message the page shows.
+    time_zone = forms.CharField(
+        label=_("My time zone"),
+        required=False,
+        widget=forms.Select,
+        help_text=_(
+            "Forum times stay in the event's time zone, named; where yours reads another clock, they are also "
+            "shown in yours. Other times are shown in yours."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget: Any = self.fields["time_zone"].widget
+        none = ("", _("None chosen (the event's time zone for forum times, UTC elsewhere)"))
+        widget.choices = [none, *time_zones.choices(get_language() or "en")]

@@ -16,6 +16,13 @@ class User(AbstractUser):
         _("secretariat"), default=False, help_text=_("Staff of the association's secretariat.")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # An IANA zone ("Asia/Kolkata"); empty: forum times in the event's zone only, other times in the site's.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Times are also shown in this zone when they are given in another one (an event's)."),
+    )
     # Accounts made by the secretariat, the demo or an accepted invitation are trusted; sign-up clears this until the
     # owner follows the signed link e-mailed to the address.
     email_verified = models.BooleanField(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cityexchange.core.audit import audit
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied, require
 
+from . import time_zones
 from .models import ApiToken, CityRole, Invitation, User
 from .permissions import can_manage_team, is_secretariat
 from .tokens import hash_token, looks_like_token, new_token
@@ -292,6 +293,24 @@ def user_set_secretariat(*, actor: Any, user: User, value: bool) -> User:
         user.is_secretariat = value
         user.save(update_fields=["is_secretariat"])
         audit(actor, "user.secretariat", user, before={"is_secretariat": not value}, after={"is_secretariat": value})
+    return user
+
+
+@transaction.atomic
+def user_time_zone_set(*, actor: Any, zone: str) -> User:
+    """The zone `actor` reads times in (an IANA name such as "Asia/Kolkata"); empty for none."""
+    require(bool(getattr(actor, "is_authenticated", False)), _("Sign in to choose your time zone."))
+    key = (zone or "").strip()
+    if key and key not in time_zones.choosable():
+        raise InvalidInput(
+            _("“%(v)s” is not a time zone; choose one from the list.") % {"v": key[:64]}, field="time_zone"
+        )
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.time_zone != key:
+        before = user.time_zone
+        user.time_zone = key
+        user.save(update_fields=["time_zone"])
+        audit(actor, "user.time_zone", user, before={"time_zone": before}, after={"time_zone": key})
     return user
 
 

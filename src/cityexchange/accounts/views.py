@@ -27,6 +27,7 @@ from .forms import (
     PasswordResetForm,
     SetPasswordForm,
     SignupForm,
+    TimeZoneForm,
     TokenForm,
 )
 from .models import ApiToken, CityRole, Invitation
@@ -249,4 +250,20 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     roles = CityRole.objects.filter(user=actor(request)).select_related("city", "city__country", "city__membership")
-    return render(request, "accounts/profile.html", {"roles": roles})
+    zone_form = TimeZoneForm(initial={"time_zone": actor(request).time_zone})
+    return render(request, "accounts/profile.html", {"roles": roles, "zone_form": zone_form})
+
+
+@login_required
+@require_POST
+def time_zone(request: HttpRequest) -> HttpResponse:
+    form = TimeZoneForm(request.POST)
+    try:
+        # The service checks the zone against its own list: the form's choices only shape the page.
+        services.user_time_zone_set(actor=actor(request), zone=request.POST.get("time_zone", ""))
+    except DomainError as exc:
+        apply_error(request, form, exc)
+        roles = CityRole.objects.filter(user=actor(request)).select_related("city", "city__country")
+        return render(request, "accounts/profile.html", {"roles": roles, "zone_form": form}, status=422)
+    messages.success(request, _("Your time zone was saved."))
+    return redirect("accounts:profile")

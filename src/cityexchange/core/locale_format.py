@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from contextvars import ContextVar, Token
 from decimal import Decimal
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
 
 from cityexchange.core.locale_names import time_zone_name
 
@@ -109,21 +111,99 @@ def date(value: dt.date | dt.datetime | None, length: str = "medium", lang: str 
     return native_digits(babel_dates.format_date(value, length, locale=locale), locale)
 
 
+# The time zone the signed-in reader chose in their account ("" when they chose none): set for each request by
+# accounts.middleware.UserTimeZoneMiddleware. Times shown in another zone (an event's, the association's UTC) are
+# then also shown in this one.
+_reader_zone: ContextVar[str] = ContextVar("reader_zone", default="")
+
+
+def reader_zone() -> str:
+    return _reader_zone.get()
+
+
+def set_reader_zone(key: str) -> Token[str]:
+    return _reader_zone.set(key if zone_info(key) is not None else "")
+
+
+def reset_reader_zone(token: Token[str]) -> None:
+    _reader_zone.reset(token)
+
+
+def zone_info(key: str) -> zoneinfo.ZoneInfo | None:
+    if not key:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def reader_zone_differs(value: dt.datetime, shown: str) -> str:
+    """The reader's zone when they chose one whose clock at `value` differs from the zone `shown` (a zone with the
+    same offset at that moment would only repeat the time), else ""."""
+    key = reader_zone()
+    mine, theirs = zone_info(key), zone_info(shown) or zoneinfo.ZoneInfo("UTC")
+    if mine is None:
+        return ""
+    moment = _aware(value)
+    return key if moment.astimezone(mine).utcoffset() != moment.astimezone(theirs).utcoffset() else ""
+
+
 def datetime(value: dt.datetime | None, zone: str = "", length: str = "medium", lang: str | None = None) -> str:
     """A date and time in the given zone (the event's or the user's; the site's when none), always with the zone
-    named, so a time is never read in the wrong zone: "5 мар. 2026 г., 09:00 (Москва, стандартное время)"."""
+    named, so a time is never read in the wrong zone: "5 мар. 2026 г., 09:00 (Москва)". When the reader chose a
+    zone of their own whose clock differs, the same moment follows in it."""
     if value is None:
         return ""
-    key = zone or timezone.get_current_timezone_name()
-    try:
-        tz = zoneinfo.ZoneInfo(key)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    shown = _zoned(value, zone or timezone.get_current_timezone_name(), length, lang)
+    mine = reader_zone_differs(value, zone or timezone.get_current_timezone_name())
+    return f"{shown} · {_zoned(value, mine, length, lang)}" if mine else shown
+
+
+def _zoned(value: dt.datetime, key: str, length: str, lang: str | None) -> str:
+    tz = zone_info(key)
+    if tz is None:
         key, tz = "UTC", zoneinfo.ZoneInfo("UTC")
-    local = (value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)).astimezone(tz)
+    local = _aware(value).astimezone(tz)
     locale = _locale(lang)
     day = babel_dates.format_date(local.date(), length, locale=locale)
     time = babel_dates.format_time(local.time(), "short", locale=locale)
     return native_digits(f"{day} {time}", locale) + f" ({time_zone_name(key, lang)})"
+
+
+def times_in_reader_zone(starts: dt.datetime, ends: dt.datetime | None = None, shown: str = "") -> str:
+    """`starts`–`ends` in the reader's own zone, for a page or an e-mail that shows them in another zone (`shown`,
+    by default the active one: inside `{% timezone event.timezone %}` the event's): "your time: 11:30–12:30 (India
+    Standard Time)", with the day when it is not the same day there. "" when the reader chose no zone of their own
+    or theirs reads the same clock."""
+    shown = shown or timezone.get_current_timezone_name()
+    key = reader_zone_differs(starts, shown)
+    mine, theirs = zone_info(key), zone_info(shown) or zoneinfo.ZoneInfo("UTC")
+    if mine is None:
+        return ""
+    locale = _locale(None)
+    start = _aware(starts).astimezone(mine)
+    clock = f"{start:%H:%M}" + (f"–{_aware(ends).astimezone(mine):%H:%M}" if ends is not None else "")
+    if start.date() != _aware(starts).astimezone(theirs).date():
+        clock = f"{babel_dates.format_skeleton('MMMEd', start.date(), locale=locale)} {clock}"
+    return _("your time: %(time)s (%(zone)s)") % {
+        "time": native_digits(clock, locale),
+        "zone": time_zone_name(key),
+    }
+
+
+def day_and_times(starts: dt.datetime, ends: dt.datetime | None, zone: str, lang: str | None = None) -> str:
+    """A day and hours in `zone` as the reader's locale writes them, weekday and month in its words: "чт, 5 мар.
+    09:00–10:00", "3月5日周四 09:00–10:00" (for e-mails, which have no `{% timezone %}` around them)."""
+    tz = zone_info(zone) or zoneinfo.ZoneInfo("UTC")
+    locale = _locale(lang)
+    start = _aware(starts).astimezone(tz)
+    clock = f"{start:%H:%M}" + (f"–{_aware(ends).astimezone(tz):%H:%M}" if ends is not None else "")
+    return native_digits(f"{babel_dates.format_skeleton('MMMEd', start.date(), locale=locale)} {clock}", locale)
 
 
 def time(value: dt.datetime | None, lang: str | None = None) -> str:

@@ -44,7 +44,7 @@ def time_zone_name(key: str, lang: str | None = None) -> str:
     name itself when CLDR has none."""
     import zoneinfo
 
-    from babel.dates import get_timezone_name
+    from babel.dates import get_timezone_location
 
     locale = _locale(lang or get_language() or "en")
     try:
@@ -53,7 +53,32 @@ def time_zone_name(key: str, lang: str | None = None) -> str:
         return key
     if locale is None:
         return key
+    name = _cldr_zone_name(key, locale)
+    if name:
+        return name
     try:
-        return str(get_timezone_name(zone, locale=locale)) or key
+        return str(get_timezone_location(zone, locale=locale)) or key
     except (LookupError, ValueError):
         return key
+
+
+def _cldr_zone_name(key: str, locale: Locale) -> str:
+    """CLDR's long name of the zone: the generic one, else the standard one. Babel's own lookup, asked for a name
+    its locale has only in the standard form, falls back to a region format that reads wrongly: "неизвестный регион
+    (UTC), летнее время" for UTC in Russian, "Индия, летнее время" (summer time) for India, which has none."""
+    from babel.core import get_global
+
+    canonical = get_global("zone_aliases").get(key, key)
+    if canonical == "Etc/UTC":  # known everywhere by its short name ("UTC"; Arabic has its own)
+        short = locale.time_zones.get(canonical, {}).get("short", {}).get("standard")
+        if short:
+            return str(short)
+    own = locale.time_zones.get(canonical, {}).get("long", {})
+    meta = get_global("meta_zones").get(canonical)
+    shared = locale.meta_zones.get(meta, {}).get("long", {}) if meta else {}
+    for variant in ("generic", "standard"):
+        for names in (own, shared):
+            name = names.get(variant)
+            if name and name != "∅∅∅":  # CLDR's "no inheritance" marker
+                return str(name)
+    return ""

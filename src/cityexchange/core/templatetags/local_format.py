@@ -78,6 +78,20 @@ def local_time(value: dt.datetime | None) -> str:
     return locale_format.time(value)
 
 
+@register.simple_tag
+def reader_times(starts: dt.datetime | None, ends: dt.datetime | None = None) -> SafeString | str:
+    """`{% reader_times s.starts_at s.ends_at %}` after times shown in an event's zone (inside `{% timezone %}`):
+    the same times in the zone the reader chose in their account, when it reads another clock; nothing otherwise."""
+    if starts is None:
+        return ""
+    shown = locale_format.times_in_reader_zone(starts, ends)
+    if not shown:
+        return ""
+    return format_html(
+        '<span class="reader-zone" data-reader-zone="{}">({})</span>', locale_format.reader_zone(), shown
+    )
+
+
 @register.filter
 def isolate(value: Any, lang: str = "") -> SafeString | str:
     """A piece of user content inside interface text: `{{ vote.title|isolate }}`, `{{ p.title|isolate:p.language_id }}`

@@ -26,11 +26,14 @@ def event_zone(event: Any) -> str:
 
 @register.filter
 def event_time(value: dt.datetime | None, event: Any) -> str:
-    """A date and time in the event's zone, 24-hour, with the zone named: '02/01/2027 08:00 (Moscow Time)'."""
+    """A date and time in the event's zone, 24-hour, with the zone named: '02/01/2027 08:00 (Moscow Time)'; then,
+    for a reader who chose another zone in their account, the time in theirs."""
     if value is None:
         return ""
     local = value.astimezone(event.tz)
     # Babel's short date and the locale's digits: Django has no date formats for some UI languages (Amharic).
     day = locale_format.date(local.date(), "short")
     clock = locale_format.native_digits(f"{local:%H:%M}", locale_format.reader_locale(get_language() or "en"))
-    return f"{day} {clock} ({time_zone_name(event.timezone or 'UTC')})"
+    shown = f"{day} {clock} ({time_zone_name(event.timezone or 'UTC')})"
+    mine = locale_format.times_in_reader_zone(value, shown=event.timezone or "UTC")
+    return f"{shown} ({mine})" if mine else shown
