@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import TaskContext, task
 
 from cityexchange.accounts.mail import mail_each
+from cityexchange.core import locale_format
+from cityexchange.core.locale_names import time_zone_name
 
 from .models import Event, Registration, ScheduleRun
+
+if TYPE_CHECKING:  # at run time the selectors are imported where used, as in `_agenda_mail`
+    from .selectors import AgendaItem
 
 
 @task(takes_context=True)
@@ -37,22 +44,32 @@ def _agenda_mail(reg: Registration, first: bool) -> tuple[str, str]:
         if first
         else _("Your meeting schedule for %(event)s has changed")
     ) % {"event": event.name}
-    lines = [
-        f"{item.starts_at.astimezone(event.tz):%a %d %b %H:%M}–{item.ends_at.astimezone(event.tz):%H:%M}  "
-        f"{item.title}  {item.where}"
-        for item in agenda_for(reg)
-    ]
+    zone = event.timezone or "UTC"
+    # The recipient's own zone (from their account) is added to each line where its clock differs.
+    token = locale_format.set_reader_zone(reg.user.time_zone)
+    try:
+        lines = [_agenda_line(item, zone) for item in agenda_for(reg)]
+    finally:
+        locale_format.reset_reader_zone(token)
     body = "\n".join(
         [
             _("Dear %(name)s,") % {"name": reg.user},
             "",
-            _("Your agenda (times in %(tz)s):") % {"tz": event.timezone},
+            _("Your agenda (times in %(tz)s):") % {"tz": f"{time_zone_name(zone)} ({zone})"},
             *(lines or [_("No meetings are scheduled for you yet.")]),
             "",
             _("See it, print it or add it to your calendar: %(link)s") % {"link": link},
         ]
     )
     return subject, body
+
+
+def _agenda_line(item: AgendaItem, zone: str) -> str:
+    """One meeting or session: weekday, day and hours in the event's zone as the recipient's language writes them
+    ("чт, 5 мар. 09:00–09:30", not "Thu 05 Mar"), their own time after it when they chose another zone."""
+    when = locale_format.day_and_times(item.starts_at, item.ends_at, zone)
+    mine = locale_format.times_in_reader_zone(item.starts_at, item.ends_at, shown=zone)
+    return "  ".join(part for part in (f"{when} ({mine})" if mine else when, item.title, item.where) if part)
 
 
 @task()
