@@ -22,8 +22,10 @@ from cityexchange.cooperation.models import (
     Participant,
     StageEvent,
 )
+from cityexchange.forum.models import Event, Meeting, MeetingRequest, MeetingTable, Registration, ScheduleRun, Slot
 from cityexchange.practices.models import Practice
 from tests.challenges.factories import ChallengeFactory
+from tests.forum.factories import EventFactory, MeetingRequestFactory, RegistrationFactory, at
 from tests.practices.factories import PracticeFactory
 from tests.registry.factories import CityRoleFactory, MemberCityFactory, UserFactory
 
@@ -111,10 +113,71 @@ def evidence_documents(w: People) -> Rows:
     return {"minutes": document}
 
 
+def events(w: People) -> Rows:
+    """The owner's officer organises both events; one is not published yet."""
+    rows = {"published": EventFactory(city=w.owner), "unpublished": EventFactory(city=w.owner, is_published=False)}
+    for event in rows.values():
+        event.organisers.add(w.owner_officer)
+    return rows
+
+
+def _forum(w: People) -> dict[str, Registration]:
+    """A published event (organised by nobody among the roles) where the owner's officer is an approved delegate,
+    with another delegate of the owner city (approved) and one waiting for approval, and a partner-city delegate."""
+    event = EventFactory(city=w.owner)
+    approved = Registration.Status.APPROVED
+    return {
+        "own": RegistrationFactory(event=event, user=w.owner_officer, city=w.owner, status=approved),
+        "colleague": RegistrationFactory(event=event, city=w.owner, status=approved),
+        "pending": RegistrationFactory(event=event, city=w.owner, status=Registration.Status.PENDING),
+        "partner": RegistrationFactory(event=event, city=w.partner, status=approved),
+    }
+
+
+def registrations(w: People) -> Rows:
+    return dict(_forum(w))
+
+
+def _requests(w: People) -> dict[str, MeetingRequest]:
+    regs = _forum(w)
+    return {
+        "mine": MeetingRequestFactory(requester=regs["own"], target=regs["partner"]),
+        "theirs": MeetingRequestFactory(requester=regs["colleague"], target=regs["partner"]),
+    }
+
+
+def meeting_requests(w: People) -> Rows:
+    return dict(_requests(w))
+
+
+def meetings(w: People) -> Rows:
+    """The owner officer's request met in the published schedule and in a draft one; another pair's meeting."""
+    requests = _requests(w)
+    event = requests["mine"].event
+    slot = Slot.objects.create(event=event, starts_at=at(1, 10), ends_at=at(1, 10, 30))
+    tables = [MeetingTable.objects.create(event=event, name=name) for name in ("T1", "T2")]
+    published, draft = (ScheduleRun.objects.create(event=event, number=n, time_limit=5) for n in (1, 2))
+    event.published_run = published
+    event.save(update_fields=["published_run"])
+
+    def meet(run: ScheduleRun, request: MeetingRequest, table: MeetingTable) -> Meeting:
+        return Meeting.objects.create(run=run, request=request, slot=slot, table=table)
+
+    return {
+        "published_mine": meet(published, requests["mine"], tables[0]),
+        "draft_mine": meet(draft, requests["mine"], tables[0]),
+        "published_theirs": meet(published, requests["theirs"], tables[1]),
+    }
+
+
 BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Practice: practices,
     Challenge: challenges,
     ContactRequest: contact_requests,
     Cooperation: cooperations,
     EvidenceDocument: evidence_documents,
+    Event: events,
+    Registration: registrations,
+    MeetingRequest: meeting_requests,
+    Meeting: meetings,
 }

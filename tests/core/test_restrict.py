@@ -14,6 +14,7 @@ from cityexchange.challenges.models import Challenge
 from cityexchange.cooperation.models import ContactRequest, Cooperation, EvidenceDocument
 from cityexchange.core.errors import NotFound, PermissionDenied
 from cityexchange.core.restrict import allows, get_for, registered
+from cityexchange.forum.models import Event, Meeting, MeetingRequest, Registration
 from cityexchange.practices.models import Practice
 from tests.core import restrict_world as world
 
@@ -48,6 +49,16 @@ EXPECTED: dict[tuple[type[Model], str], dict[str, str]] = {
     (Cooperation, "view"): rows(anonymous="signed", no_city="signed", other=ALL),
     (Cooperation, "move"): rows(secretariat=""),
     (EvidenceDocument, "view"): rows(),
+    # Forum: the owner's officer organises the events of the world, and is a delegate in the others.
+    (Event, "view"): rows(anonymous="published", no_city="published", other="published"),
+    (Event, "manage"): rows(),
+    # Approved delegates see each other; a registration waiting for approval only its person and organisers.
+    (Registration, "view"): rows(owner="own colleague partner"),
+    (Registration, "manage"): rows(owner=""),
+    (Registration, "act"): rows(owner="own"),
+    (MeetingRequest, "view"): rows(owner="mine"),
+    (Meeting, "view"): rows(owner="published_mine"),
+    (Meeting, "manage"): rows(owner=""),
 }
 
 
@@ -99,7 +110,22 @@ def _get_for_agrees(user: Any, role: str, model: type[Model], action: str, built
             answer = "404"
         except PermissionDenied:
             answer = "403"
-        expected = "ok" if allowed else ("403" if seen else "404")
+        expected = "404" if not seen else ("ok" if allowed else "403")
         if answer != expected:
             failures.append(f"get_for({role}, {model.__name__} {label}, {action}): {answer}, expected {expected}")
     return failures
+
+
+def test_an_unknown_action_is_a_programming_error(reference: None) -> None:
+    with pytest.raises(ValueError, match="no action 'delete'"):
+        get_for(None, Practice, 1, action="delete")
+
+
+def test_a_model_without_a_policy_cannot_be_restricted(reference: None) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cityexchange.core.restrict import restrict
+    from cityexchange.registry.models import Sector
+
+    with pytest.raises(ImproperlyConfigured, match="no policy is registered for Sector"):
+        restrict(Sector.objects.all(), None)

@@ -10,7 +10,7 @@ messages for "not found" and "not allowed". The app registers its policies in `A
 - `get_for(user, Practice, pk, action="edit")` (or a queryset instead of the model, to keep its
   `select_related`): one object, or `NotFound` (404) when it does not exist or `user` may not see it (the same
   answer, so nobody learns what exists), or `PermissionDenied` (403) when `user` sees it but may not do `action`;
-- `allows(user, obj, action)`: the same rule as a yes/no for an object in hand (services' permission checks).
+- `allows(user, obj, action)`: the action's rule as a yes/no for an object in hand (services' permission checks).
 
 Pages turn `NotFound` into a 404 page (core.middleware), the API into `{"detail": ...}` with 404 (api.py).
 `tests/core/test_restrict.py` walks every registered policy × action × role over a small world and fails on a leak.
@@ -29,8 +29,9 @@ from .ids import safe_id
 
 M = TypeVar("M", bound=Model)
 
-# A filter that matches every row, and one that matches none (Django answers it without a query).
-EVERYTHING = Q()
+# A filter that matches every row, and one that matches none (Django answers it without a query). Not `Q()`: an
+# empty Q vanishes when combined (`Q(a) | Q()` is `Q(a)`), so "published or everything" would lose the everything.
+EVERYTHING = Q(pk__isnull=False)
 NOTHING = Q(pk__in=[])
 
 
@@ -58,14 +59,14 @@ class Policy(Generic[M]):
         """The 403 message when `user` sees `obj` but may not do `action` (override where there are actions)."""
         raise NotImplementedError(f"{type(self).__name__} has no refusal message for {action!r}")
 
-    def rule(self, user: Any, action: str) -> Q:
-        """The filter of the rows `user` may do `action` to (view included)."""
+    def rule(self, user: Any, action: str, *, seen: bool = True) -> Q:
+        """The filter of the rows `user` may do `action` to; with `seen`, only among those `user` may see."""
         if action not in self.actions:
             raise ValueError(f"{self.model.__name__} has no action {action!r} (it has {', '.join(self.actions)})")
         if action == "view":
             return self.view(user)
         rows: Q = getattr(self, action)(user)
-        return self.view(user) & rows
+        return self.view(user) & rows if seen else rows
 
 
 _policies: dict[type[Model], Policy[Any]] = {}
@@ -129,6 +130,8 @@ def get_for(user: Any, source: Any, pk: Any = None, action: str = "view", **look
 
 
 def allows(user: Any, obj: Model, action: str) -> bool:
-    """Whether `user` may do `action` to `obj` (a saved row), by the same rule as `restrict`."""
+    """Whether the policy's `action` rule admits `obj` (a saved row) for `user`: the yes/no a service asks about an
+    object it was handed. Whether `user` may see `obj` at all is `get_for`'s first step, not asked here."""
     model = type(obj)
-    return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
+    rule = policy_for(model).rule(user, action, seen=False)
+    return model._default_manager.filter(rule, pk=obj.pk).exists()

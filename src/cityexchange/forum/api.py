@@ -21,6 +21,7 @@ from cityexchange.core.api_support import (
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City, Language, Sector
 
@@ -53,12 +54,12 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: Erro
 
 
 def _event(request: HttpRequest, event_id: int, action: str = "view") -> Event:
-    return selectors.get_event_for(actor(request), event_id, action=action)
+    return get_for(actor(request), selectors.events(), event_id, action=action)
 
 
 def _my_registration(request: HttpRequest, event: Event, registration_id: int | None) -> Registration:
     if registration_id is not None:
-        reg = selectors.get_registration_for(actor(request), registration_id, action="act")
+        reg = get_for(actor(request), selectors.registrations(), registration_id, action="act")
         if reg.event_id != event.pk:
             raise InvalidInput(_("This registration is for another event."), field="registration_id")
         return reg
@@ -177,7 +178,7 @@ def registration_create(request: HttpRequest, event_id: int, payload: Registrati
 
 
 def _registration(request: HttpRequest, registration_id: int, action: str) -> Registration:
-    return selectors.get_registration_for(actor(request), registration_id, action=action)
+    return get_for(actor(request), selectors.registrations(), registration_id, action=action)
 
 
 @router.post("/registrations/{registration_id}/approve", response={200: RegistrationOut, **ERRORS}, auth=AUTH_REQUIRED)
@@ -248,7 +249,7 @@ def meeting_request_create(request: HttpRequest, event_id: int, payload: Meeting
 
 
 def _request(request: HttpRequest, request_id: int) -> MeetingRequest:
-    return selectors.get_request_for(actor(request), request_id)
+    return get_for(actor(request), selectors.meeting_requests(), request_id)
 
 
 @router.post("/requests/{request_id}/accept", response={200: MeetingRequestOut, **ERRORS}, auth=AUTH_REQUIRED)
@@ -311,19 +312,19 @@ def schedule_publish(request: HttpRequest, event_id: int) -> Any:
 
 @router.post("/meetings/{meeting_id}/pin", response={200: MeetingOut, **ERRORS}, auth=AUTH_REQUIRED)
 def meeting_pin(request: HttpRequest, meeting_id: int) -> Any:
-    meeting = selectors.get_meeting_for(actor(request), meeting_id, action="manage")
+    meeting = get_for(actor(request), selectors.meetings(), meeting_id, action="manage")
     return services.meeting_pin(actor=actor(request), meeting=meeting, pinned=True)
 
 
 @router.post("/meetings/{meeting_id}/unpin", response={200: MeetingOut, **ERRORS}, auth=AUTH_REQUIRED)
 def meeting_unpin(request: HttpRequest, meeting_id: int) -> Any:
-    meeting = selectors.get_meeting_for(actor(request), meeting_id, action="manage")
+    meeting = get_for(actor(request), selectors.meetings(), meeting_id, action="manage")
     return services.meeting_pin(actor=actor(request), meeting=meeting, pinned=False)
 
 
 @router.post("/meetings/{meeting_id}/held", response={200: MeetingOut, **ERRORS}, auth=AUTH_REQUIRED)
 def meeting_held(request: HttpRequest, meeting_id: int, payload: HeldIn) -> Any:
-    meeting = selectors.get_meeting_for(actor(request), meeting_id)
+    meeting = get_for(actor(request), selectors.meetings(), meeting_id)
     return services.meeting_mark_held(
         actor=actor(request), meeting=meeting, outcome=payload.outcome, open_cooperation=payload.open_cooperation
     )

@@ -6,8 +6,9 @@ class ForumConfig(AppConfig):
     label = "forum"
 
     def ready(self) -> None:
-        from cityexchange.core import hooks
+        from cityexchange.core import hooks, restrict
 
-        from .permissions import is_meeting_organiser
+        from . import permissions
 
-        hooks.provide("cooperation.meeting_organiser", is_meeting_organiser)
+        restrict.register(*permissions.POLICIES)
+        hooks.provide("cooperation.meeting_organiser", permissions.is_meeting_organiser)

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 
 def new_badge_token() -> str:
@@ -59,6 +60,9 @@ class Event(TimeStamped):
         verbose_name=_("published schedule"),
     )
     schedule_published_at = models.DateTimeField(_("schedule published"), null=True, blank=True)
+
+    # Who may see or do what: forum.permissions.EventPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -243,6 +247,9 @@ class Registration(TimeStamped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # Who may see or do what: forum.permissions.RegistrationPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["city__name", "user__display_name", "pk"]
         verbose_name = _("registration")
@@ -283,6 +290,9 @@ class MeetingRequest(TimeStamped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     suggested = models.BooleanField(_("from a suggestion"), default=False)
+
+    # Who may see or do what: forum.permissions.MeetingRequestPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -352,6 +362,9 @@ class Meeting(models.Model):
     outcome = models.TextField(_("outcome and next steps"), blank=True)
     # Set by the cooperation app's hook once a held meeting has become a cooperation.
     cooperation_id = models.PositiveIntegerField(_("cooperation"), null=True, blank=True)
+
+    # Who may see or do what: forum.permissions.MeetingPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["slot__starts_at", "table_id"]

@@ -9,31 +9,21 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from cityexchange.accounts.permissions import is_secretariat, user_city_ids
-from cityexchange.core.errors import NotFound, PermissionDenied
+from cityexchange.accounts.permissions import user_city_ids
+from cityexchange.core.restrict import restrict
 
 from .models import Event, Meeting, MeetingRequest, Registration, ScheduleRun, Session
-from .permissions import can_act_for, is_organiser, party_ids
+from .permissions import is_organiser, party_ids
+
+
+def events() -> QuerySet[Event]:
+    """Events with what their pages show (for `get_for`)."""
+    return Event.objects.select_related("city", "city__country")
 
 
 def events_visible_to(user: Any) -> QuerySet[Event]:
-    qs = Event.objects.select_related("city", "city__country")
-    if is_secretariat(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.filter(is_published=True)
-    return qs.filter(Q(is_published=True) | Q(organisers=user)).distinct()
-
-
-def get_event_for(user: Any, event_id: int | None = None, *, slug: str | None = None, action: str = "view") -> Event:
-    """The event by id or slug; NotFound when invisible, PermissionDenied when `action="manage"` is not allowed."""
-    qs = events_visible_to(user)
-    event = qs.filter(pk=event_id).first() if event_id is not None else qs.filter(slug=slug or "").first()
-    if event is None:
-        raise NotFound(_("There is no such forum event."))
-    if action == "manage" and not is_organiser(user, event):
-        raise PermissionDenied(_("Only the organisers of %(event)s can do this.") % {"event": event})
-    return event
+    """What `user` may see (forum.permissions.EventPolicy)."""
+    return restrict(events(), user)
 
 
 def sessions_of(event: Event) -> QuerySet[Session]:
@@ -51,37 +41,26 @@ def registration_of(user: Any, event: Event) -> Registration | None:
     )
 
 
+def registrations() -> QuerySet[Registration]:
+    """Registrations with what their pages show (for `get_for`)."""
+    return Registration.objects.select_related("event", "city", "user", "delegation")
+
+
 def registrations_visible_to(user: Any, event: Event) -> QuerySet[Registration]:
-    """Organisers see every registration; approved delegates see the other approved delegates (to choose whom to
-    meet); a coordinator sees the city's own registrations; everyone else nothing.
+    """The event's registrations `user` may see (forum.permissions.RegistrationPolicy).
 
     Travel data (arrival, departure, check-in time) is another matter: each row carries `shows_travel`, true only
     for organisers and for the delegate's own city (its officers, and the delegate), and the API and pages leave
     those fields empty where it is false."""
-    qs = Registration.objects.filter(event=event).select_related("user", "city", "city__country", "delegation")
+    qs = restrict(Registration.objects.filter(event=event), user).select_related(
+        "user", "city", "city__country", "delegation"
+    )
     if is_organiser(user, event):
         return qs.annotate(shows_travel=Value(True, output_field=BooleanField()))
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    own_travel = Q(city_id__in=user_city_ids(user)) | Q(user=user)
-    qs = qs.annotate(
+    own_travel = Q(city_id__in=user_city_ids(user)) | Q(user_id=user.pk)
+    return qs.annotate(
         shows_travel=Case(When(own_travel, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
-    own_cities = Q(city_id__in=user_city_ids(user, roles=("coordinator",))) | Q(user=user)
-    if Registration.objects.filter(event=event, user=user, status=Registration.Status.APPROVED).exists():
-        return qs.filter(Q(status=Registration.Status.APPROVED) | own_cities)
-    return qs.filter(own_cities)
-
-
-def get_registration_for(user: Any, registration_id: int, *, action: str = "view") -> Registration:
-    reg = Registration.objects.select_related("event", "city", "user", "delegation").filter(pk=registration_id).first()
-    if reg is None or not registrations_visible_to(user, reg.event).filter(pk=reg.pk).exists():
-        raise NotFound(_("There is no such registration, or you may not see it."))
-    if action == "manage" and not is_organiser(user, reg.event):
-        raise PermissionDenied(_("Only the organisers can do this."))
-    if action == "act" and not can_act_for(user, reg):
-        raise PermissionDenied(_("You may not act for %(who)s.") % {"who": reg})
-    return reg
 
 
 def acting_registrations(user: Any, event: Event) -> list[Registration]:
@@ -96,24 +75,17 @@ def acting_registrations(user: Any, event: Event) -> list[Registration]:
     return own + coordinated
 
 
+def meeting_requests() -> QuerySet[MeetingRequest]:
+    """Meeting requests with what their pages show (for `get_for`)."""
+    return MeetingRequest.objects.select_related("event")
+
+
 def requests_visible_to(user: Any, event: Event) -> QuerySet[MeetingRequest]:
+    """The event's meeting requests `user` may see (forum.permissions.MeetingRequestPolicy)."""
     qs = MeetingRequest.objects.filter(event=event).select_related(
         "requester__user", "requester__city", "target__user", "target__city"
     )
-    if is_organiser(user, event):
-        return qs
-    regs = acting_registrations(user, event)
-    ids: set[int] = set()
-    for r in regs:
-        ids |= party_ids(r)
-    return qs.filter(Q(requester_id__in=ids) | Q(target_id__in=ids))
-
-
-def get_request_for(user: Any, request_id: int) -> MeetingRequest:
-    req = MeetingRequest.objects.select_related("event").filter(pk=request_id).first()
-    if req is None or not requests_visible_to(user, req.event).filter(pk=req.pk).exists():
-        raise NotFound(_("There is no such meeting request, or you may not see it."))
-    return req
+    return restrict(qs, user)
 
 
 def latest_run(event: Event) -> ScheduleRun | None:
@@ -139,21 +111,9 @@ def meetings_of(run: ScheduleRun) -> QuerySet[Meeting]:
     )
 
 
-def get_meeting_for(user: Any, meeting_id: int, *, action: str = "view") -> Meeting:
-    meeting = Meeting.objects.select_related("run__event", "request", "slot", "table").filter(pk=meeting_id).first()
-    if meeting is None:
-        raise NotFound(_("There is no such meeting."))
-    event = meeting.run.event
-    if is_organiser(user, event):
-        return meeting
-    visible = event.published_run_id == meeting.run_id and requests_visible_to(user, event).filter(
-        pk=meeting.request_id
-    )
-    if not visible:
-        raise NotFound(_("There is no such meeting."))
-    if action == "manage":
-        raise PermissionDenied(_("Only the organisers can do this."))
-    return meeting
+def meetings() -> QuerySet[Meeting]:
+    """Meetings with what their pages show (for `get_for`)."""
+    return Meeting.objects.select_related("run__event", "request", "slot", "table")
 
 
 @dataclass

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from cityexchange.core.errors import DomainError, NotFound
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, posted_id
 
 from . import selectors, services
@@ -126,7 +127,7 @@ def _remove(user: Any, event: Event, kind: str, pk: int) -> str:
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest, slug: str) -> HttpResponse:
     user = actor(request)
-    event = selectors.get_event_for(user, slug=slug, action="manage")
+    event = get_for(user, selectors.events(), slug=slug, action="manage")
     forms_by_name = {name: _build(name, event) for name in FORMS}
     with timezone.override(event.tz):  # slot times are typed, and shown back, in the event's local time
         response = _post(request, user, event, forms_by_name) if request.method == "POST" else None

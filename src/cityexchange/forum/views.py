@@ -26,6 +26,7 @@ from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from cityexchange.core.ratelimit import enforce
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.models import City, Membership
 
@@ -38,7 +39,7 @@ from .suggestions import suggestions_for
 
 
 def _event(request: HttpRequest, slug: str, action: str = "view") -> Event:
-    return selectors.get_event_for(actor(request), slug=slug, action=action)
+    return get_for(actor(request), selectors.events(), slug=slug, action=action)
 
 
 def _base(request: HttpRequest, event: Event, **extra: Any) -> dict[str, Any]:
@@ -214,7 +215,7 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = is_organiser(actor(request), event)
     me = _acting(request, event) if not organiser or selectors.acting_registrations(actor(request), event) else None
     if request.method == "POST":
-        req = selectors.get_request_for(actor(request), posted_id(request, "request"))
+        req = get_for(actor(request), selectors.meeting_requests(), posted_id(request, "request"))
         action = request.POST.get("action", "")
         try:
             if action == "accept":
@@ -248,7 +249,7 @@ def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
 def _agenda_registration(request: HttpRequest, event: Event) -> Registration:
     wanted = request.GET.get("registration", "")
     if wanted.isdigit():
-        return selectors.get_registration_for(actor(request), int(wanted), action="act")
+        return get_for(actor(request), selectors.registrations(), int(wanted), action="act")
     reg = selectors.registration_of(actor(request), event)
     if reg is None:
         raise NotFound(_("You are not registered for %(event)s.") % {"event": event})
@@ -316,7 +317,7 @@ def badge(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def meeting_held(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     event = _event(request, slug)
-    meeting = selectors.get_meeting_for(actor(request), meeting_id)
+    meeting = get_for(actor(request), selectors.meetings(), meeting_id)
     if meeting.run.event_id != event.pk:
         raise NotFound(_("There is no such meeting."))
     form = OutcomeForm(request.POST)
@@ -345,7 +346,7 @@ def meeting_held(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespon
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, action="manage")
     if request.method == "POST":
-        reg = selectors.get_registration_for(actor(request), posted_id(request, "registration"), action="manage")
+        reg = get_for(actor(request), selectors.registrations(), posted_id(request, "registration"), action="manage")
         try:
             if request.POST.get("action") == "approve":
                 services.registration_approve(actor=actor(request), registration=reg)
@@ -379,7 +380,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, action="manage")
     if request.method == "POST":
-        reg = selectors.get_registration_for(actor(request), posted_id(request, "registration"), action="manage")
+        reg = get_for(actor(request), selectors.registrations(), posted_id(request, "registration"), action="manage")
         try:
             services.registration_check_in(actor=actor(request), registration=reg)
         except DomainError as exc:
@@ -488,7 +489,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
                         _("Schedule #%(n)d is queued for building; its progress shows below.") % {"n": run.number},
                     )
             elif action in ("pin", "unpin"):
-                meeting = selectors.get_meeting_for(actor(request), posted_id(request, "meeting"), action="manage")
+                meeting = get_for(actor(request), selectors.meetings(), posted_id(request, "meeting"), action="manage")
                 if meeting.run.event_id != event.pk:
                     raise NotFound(_("There is no such meeting."))
                 services.meeting_pin(actor=actor(request), meeting=meeting, pinned=action == "pin")
