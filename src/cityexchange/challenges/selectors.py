@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -13,7 +13,7 @@ from cityexchange.core.ids import MAX_ID
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import clean_content_filters
 
-from .models import Challenge
+from .models import Challenge, ChallengeTranslation
 
 SORTS = {
     "newest": ["-created_at", "-id"],
@@ -67,7 +67,14 @@ def challenge_list(user: Any, filters: ChallengeFilters) -> QuerySet[Challenge]:
     if f.city:
         qs = qs.filter(city_id=int(f.city))
     if f.q:
-        qs = qs.filter(Q(title__icontains=f.q) | Q(description__icontains=f.q) | Q(city__name__icontains=f.q))
+        # The translations approved on the desk count too, as the practice library's search counts practices'.
+        translated = ChallengeTranslation.objects.filter(Q(title__icontains=f.q) | Q(description__icontains=f.q))
+        qs = qs.filter(
+            Q(title__icontains=f.q)
+            | Q(description__icontains=f.q)
+            | Q(city__name__icontains=f.q)
+            | Q(pk__in=translated.values("challenge_id"))
+        )
     return qs.order_by(*SORTS[f.sort])
 
 
@@ -77,12 +84,16 @@ def city_challenges(user: Any, city: City) -> QuerySet[Challenge]:
 
 @dataclass(frozen=True)
 class SearchableText:
+    """A challenge's text in its own language, and its translations approved on the desk (title and description)."""
+
     challenge_id: int
     language: str
     title: str
     text: str
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 def challenge_searchable_text(challenge: Challenge) -> SearchableText:
     language, text = challenge.searchable_text()
-    return SearchableText(challenge.pk, language, challenge.title, text)
+    translations = {t.language_id: f"{t.title}\n\n{t.description}" for t in challenge.translations.all()}
+    return SearchableText(challenge.pk, language, challenge.title, text, translations)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cityexchange.challenges.signals import send_challenge_changed
 from cityexchange.core.audit import audit
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
 from cityexchange.practices.reading import Reader, raise_first
@@ -229,6 +230,8 @@ def translation_approve(*, actor: Any, version: TranslationVersion) -> Translati
     notifications.notify_askers(version, fulfilled)
     if subject.kind == "practice":
         send_practice_changed(version.item.pk)  # the index takes the translation as extra passages
+    elif subject.kind == "challenge":
+        send_challenge_changed(version.item.pk)  # its recommendations search the translation as another query
     return version
 
 

@@ -24,12 +24,12 @@ ALERT_TOP_K = 5
 
 
 def alert_hits(alert: Alert, k: int) -> list:  # type: ignore[type-arg]
-    """The alert's current top ``k``: its challenge's stored query embedding, or its saved search."""
+    """The alert's current top ``k``: its challenge's stored queries (the original and its approved translations),
+    or its saved search."""
     if alert.challenge_id:
         challenge = alert.challenge
         assert challenge is not None
-        lang, text, vector = store.challenge_query(challenge)
-        return store.search_hits(text, lang=lang, vector=vector, filters=alert.filters or None, k=k)
+        return [hit for hit, _text in store.challenge_hits(challenge, filters=alert.filters or None, k=k)]
     return store.search_hits(alert.query, filters=alert.filters or None, k=k)
 
 

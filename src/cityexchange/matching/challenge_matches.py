@@ -61,10 +61,10 @@ def rematch_practice(practice_id: int) -> int:
         return 0
     key = practice_key(practice_id)
     matched: dict[int, float] = {}
-    for challenge in Challenge.objects.filter(status__in=OPEN).exclude(city_id=practice.city_id):
-        lang, text, vector = store.challenge_query(challenge)
-        hits = store.search_hits(text, lang=lang, vector=vector, filters={"city_id": practice.city_id}, k=PER_CITY)
-        hit = next((h for h in hits if h.id == key), None)
+    open_challenges = Challenge.objects.filter(status__in=OPEN).exclude(city_id=practice.city_id)
+    for challenge in open_challenges.prefetch_related("translations"):
+        found = store.challenge_hits(challenge, filters={"city_id": practice.city_id}, k=PER_CITY)
+        hit, text = next(((h, t) for h, t in found if h.id == key), (None, ""))
         if hit is not None and strength(hit.score) == "strong":
             matched[challenge.pk] = float(hit.score)
     with transaction.atomic():

@@ -117,13 +117,13 @@ FIT_WEIGHT = 0.25
 def recommend_for_challenge(user: Any, challenge: Challenge, *, k: int = 10) -> list[Result]:
     """Practices answering a challenge, from other cities, scored on relevance and on transfer fit to the
     challenge's city, with the reasons."""
-    lang, text, vector = store.challenge_query(challenge)
     challenge_sectors = {s.code for s in challenge.sectors.all()}
-    hits = store.search_hits(text, lang=lang, vector=vector, exclude_city=challenge.city_id, k=k * 2)
-    practices = _practices(user, hits)
+    # Its original and its approved translations are searched: each hit comes with the text that found it.
+    found = store.challenge_hits(challenge, exclude_city=challenge.city_id, k=k * 2)
+    practices = _practices(user, [hit for hit, _text in found])
     city = city_record(challenge.city, frozenset(challenge_sectors))
     results = []
-    for hit in hits:
+    for hit, text in found:
         practice = practices.get(practice_id_of(hit.id))
         if practice is None:
             continue

@@ -215,39 +215,80 @@ def _challenge_query(challenge: Challenge) -> tuple[str, str]:
     return lang, cap_query(f"{challenge.title}\n{text}")
 
 
+def _challenge_queries(challenge: Challenge) -> list[tuple[str, str]]:
+    """(language, capped text) of the challenge as queries: the original first, then each translation approved on
+    the translation desk, shaped as the original (title, then all its texts). As a practice's translations are
+    extra passages of the practice, a challenge's are extra queries: a practice written in a translation's language
+    is then found by its words too, not only across languages by meaning."""
+    queries = [_challenge_query(challenge)]
+    for t in sorted(challenge.translations.all(), key=lambda t: t.language_id):
+        texts = "\n\n".join(part for part in (t.title, t.description, t.desired_outcome) if part)
+        queries.append((t.language_id, cap_query(f"{t.title}\n{texts}")))
+    return queries
+
+
+def _queries_fingerprint(queries: list[tuple[str, str]]) -> str:
+    joined = "\0\0".join(f"{lang}\0{text}" for lang, text in queries)
+    return hashlib.sha1(joined.encode(), usedforsecurity=False).hexdigest()
+
+
 def index_challenge(challenge_id: int) -> bool:
-    """Store a challenge's query embedding, so its recommendations never run the model on a page view.
-    Idempotent; returns True when a vector is stored."""
-    challenge = Challenge.objects.filter(pk=challenge_id).first()
+    """Store a challenge's query embeddings (the original's and each approved translation's, one row each), so its
+    recommendations never run the model on a page view. Idempotent; returns True when vectors are stored."""
+    challenge = Challenge.objects.filter(pk=challenge_id).prefetch_related("translations").first()
     key = challenge_key(challenge_id)
     if challenge is None:
         IndexedDocument.objects.filter(key=key).delete()
         return False
-    lang, text = _challenge_query(challenge)
-    fingerprint = hashlib.sha1(f"{lang}\0{text}".encode(), usedforsecurity=False).hexdigest()
+    queries = _challenge_queries(challenge)
+    fingerprint = _queries_fingerprint(queries)
     if IndexedDocument.objects.filter(key=key, fingerprint=fingerprint).exists():
         return True
-    vector = query_vector(text)
+    vectors = np.stack([query_vector(text) for _lang, text in queries])
     IndexedDocument.objects.update_or_create(
         key=key,
-        defaults={"fingerprint": fingerprint, "lang": lang, "vectors": pack_vectors(vector[None, :]), "active": True},
+        defaults={"fingerprint": fingerprint, "lang": queries[0][0], "vectors": pack_vectors(vectors), "active": True},
     )
     return True
 
 
-def challenge_query(challenge: Challenge) -> tuple[str, str, Vector]:
-    """(language, capped text, embedding) of a challenge as a query: the stored embedding when it is current;
-    otherwise (not yet indexed) the capped text is embedded once and stored."""
-    lang, text = _challenge_query(challenge)
-    fingerprint = hashlib.sha1(f"{lang}\0{text}".encode(), usedforsecurity=False).hexdigest()
+def challenge_queries(challenge: Challenge) -> list[tuple[str, str, Vector]]:
+    """(language, capped text, embedding) of each of the challenge's queries, the original first: the stored
+    embeddings when they are current; otherwise (not yet indexed, or a translation approved since) each text is
+    embedded (the query cache keeps repeats cheap) until the indexing task stores them."""
+    queries = _challenge_queries(challenge)
     blob = (
-        IndexedDocument.objects.filter(key=challenge_key(challenge.pk), fingerprint=fingerprint)
+        IndexedDocument.objects.filter(key=challenge_key(challenge.pk), fingerprint=_queries_fingerprint(queries))
         .values_list("vectors", flat=True)
         .first()
     )
-    if blob is not None:
-        return lang, text, unpack_vectors(bytes(blob))[0]
-    return lang, text, query_vector(text)
+    stored = unpack_vectors(bytes(blob)) if blob is not None else None
+    if stored is not None and len(stored) == len(queries):
+        return [(lang, text, stored[n]) for n, (lang, text) in enumerate(queries)]
+    return [(lang, text, query_vector(text)) for lang, text in queries]
+
+
+def challenge_query(challenge: Challenge) -> tuple[str, str, Vector]:
+    """(language, capped text, embedding) of the challenge's original text as a query."""
+    return challenge_queries(challenge)[0]
+
+
+def challenge_hits(
+    challenge: Challenge,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    exclude_city: int | None = None,
+    k: int = 10,
+) -> list[tuple[Hit, str]]:
+    """The top ``k`` published practices for a challenge, each with the query text that found it: each of the
+    challenge's queries (the original and its approved translations) is searched, and a practice keeps its best hit
+    among them, as a document scores by its best passage."""
+    best: dict[str, tuple[Hit, str]] = {}
+    for lang, text, vector in challenge_queries(challenge):
+        for hit in search_hits(text, lang=lang, vector=vector, filters=filters, exclude_city=exclude_city, k=k):
+            if hit.id not in best or hit.score > best[hit.id][0].score:
+                best[hit.id] = (hit, text)
+    return sorted(best.values(), key=lambda found: -found[0].score)[:k]
 
 
 def reindex_all(progress: Callable[[int], None] | None = None, batch: int = 32) -> tuple[int, int]:
