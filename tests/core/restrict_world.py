@@ -22,7 +22,10 @@ from cityexchange.cooperation.models import (
     Participant,
     StageEvent,
 )
+from cityexchange.desk.models import TranslationVersion
 from cityexchange.forum.models import Event, Meeting, MeetingRequest, MeetingTable, Registration, ScheduleRun, Slot
+from cityexchange.governance.models import Body, Document, GroupMember, MajorityRule, Vote, WorkingGroup
+from cityexchange.governance.models import Meeting as GroupMeeting
 from cityexchange.practices.models import Practice
 from tests.challenges.factories import ChallengeFactory
 from tests.forum.factories import EventFactory, MeetingRequestFactory, RegistrationFactory, at
@@ -170,6 +173,72 @@ def meetings(w: People) -> Rows:
     }
 
 
+def documents(w: People) -> Rows:
+    return {"statutes": Document.objects.create(slug="statutes", kind=Document.Kind.STATUTES)}
+
+
+def bodies(w: People) -> Rows:
+    return {"assembly": Body.objects.create(kind=Body.Kind.ASSEMBLY, name="General Assembly")}
+
+
+def votes(w: People) -> Rows:
+    body = Body.objects.create(kind=Body.Kind.ASSEMBLY, name="General Assembly")
+    now = timezone.now()
+    vote = Vote.objects.create(
+        body=body,
+        kind=Vote.Kind.RESOLUTION,
+        title="Adopt the annual report",
+        majority_rule=MajorityRule.SIMPLE,
+        quorum_percent=50,
+        opens_at=now,
+        closes_at=now + dt.timedelta(hours=2),
+        secret=True,
+    )
+    return {"secret": vote}
+
+
+def _groups(w: People) -> dict[str, WorkingGroup]:
+    """A group the owner chairs, one it is a member of, one it has nothing to do with."""
+    groups = {
+        "chaired": WorkingGroup.objects.create(slug="water", name="Water", chair_city=w.owner),
+        "member": WorkingGroup.objects.create(slug="transport", name="Transport", chair_city=w.partner),
+        "foreign": WorkingGroup.objects.create(slug="health", name="Health", chair_city=w.partner),
+    }
+    GroupMember.objects.create(group=groups["member"], city=w.owner, joined_on=timezone.localdate())
+    return groups
+
+
+def working_groups(w: People) -> Rows:
+    return dict(_groups(w))
+
+
+def group_meetings(w: People) -> Rows:
+    return {
+        label: GroupMeeting.objects.create(group=group, title=f"{group.name} meeting", starts_at=timezone.now())
+        for label, group in _groups(w).items()
+    }
+
+
+def translation_versions(w: People) -> Rows:
+    """A partner-city translator's version of the owner's practice; the owner's officer's version of the partner's."""
+    ours = PracticeFactory(city=w.owner, status=Practice.Status.PUBLISHED)
+    theirs = PracticeFactory(city=w.partner, status=Practice.Status.PUBLISHED)
+    translator = CityRoleFactory(city=w.partner).user
+
+    def version(practice: Practice, user: Any, city: Any) -> TranslationVersion:
+        return TranslationVersion.objects.create(
+            practice=practice,
+            language_id="ru",
+            number=1,
+            translator=user,
+            city=city,
+            title="Перевод",
+            source_digest="x",
+        )
+
+    return {"ours": version(ours, translator, w.partner), "by_me": version(theirs, w.owner_officer, w.owner)}
+
+
 BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Practice: practices,
     Challenge: challenges,
@@ -180,4 +249,10 @@ BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Registration: registrations,
     MeetingRequest: meeting_requests,
     Meeting: meetings,
+    Document: documents,
+    Body: bodies,
+    Vote: votes,
+    WorkingGroup: working_groups,
+    GroupMeeting: group_meetings,
+    TranslationVersion: translation_versions,
 }

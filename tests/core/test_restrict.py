@@ -14,7 +14,10 @@ from cityexchange.challenges.models import Challenge
 from cityexchange.cooperation.models import ContactRequest, Cooperation, EvidenceDocument
 from cityexchange.core.errors import NotFound, PermissionDenied
 from cityexchange.core.restrict import allows, get_for, registered
+from cityexchange.desk.models import TranslationVersion
 from cityexchange.forum.models import Event, Meeting, MeetingRequest, Registration
+from cityexchange.governance.models import Body, Document, Vote, WorkingGroup
+from cityexchange.governance.models import Meeting as GroupMeeting
 from cityexchange.practices.models import Practice
 from tests.core import restrict_world as world
 
@@ -59,6 +62,18 @@ EXPECTED: dict[tuple[type[Model], str], dict[str, str]] = {
     (MeetingRequest, "view"): rows(owner="mine"),
     (Meeting, "view"): rows(owner="published_mine"),
     (Meeting, "manage"): rows(owner=""),
+    # Governance is public; a secret ballot hides the ballots, not the vote.
+    (Document, "view"): rows(anonymous=ALL, no_city=ALL, other=ALL),
+    (Body, "view"): rows(anonymous=ALL, no_city=ALL, other=ALL),
+    (Vote, "view"): rows(anonymous=ALL, no_city=ALL, other=ALL),
+    (WorkingGroup, "view"): rows(anonymous=ALL, no_city=ALL, other=ALL),
+    (WorkingGroup, "manage"): rows(owner="chaired"),
+    (WorkingGroup, "share"): rows(owner="chaired member"),
+    (GroupMeeting, "view"): rows(anonymous=ALL, no_city=ALL, other=ALL),
+    (GroupMeeting, "manage"): rows(owner="chaired"),
+    # A translation: its translator, the translated practice's city and the secretariat; that city approves.
+    (TranslationVersion, "view"): rows(),
+    (TranslationVersion, "review"): rows(owner="ours"),
 }
 
 

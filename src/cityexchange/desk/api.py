@@ -11,6 +11,7 @@ from ninja import Router, Status
 from cityexchange.challenges.models import Challenge
 from cityexchange.core.api_support import AUTH_REQUIRED, ErrorOut
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.ids import safe_id
 from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 from cityexchange.practices.models import Practice
@@ -107,7 +108,7 @@ def submit(request: HttpRequest, payload: TranslationIn) -> Any:
     item = _item(user, payload.practice_id, payload.challenge_id)
     city = None
     if payload.city_id is not None:
-        city = City.objects.filter(pk=payload.city_id).first() if 0 < payload.city_id <= selectors.MAX_ID else None
+        city = City.objects.filter(pk=safe_id(payload.city_id)).first()
         if city is None:
             raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
     data = payload.dict(exclude={"practice_id", "challenge_id", "language", "city_id"})
@@ -118,20 +119,20 @@ def submit(request: HttpRequest, payload: TranslationIn) -> Any:
 @router.get("/translations/{version_id}", response={200: VersionOut, **ERRORS}, auth=AUTH_REQUIRED)
 def version_get(request: HttpRequest, version_id: int) -> Any:
     """A version, for its translator, the practice's city and the secretariat."""
-    return version_out(selectors.get_version_for(actor(request), version_id))
+    return version_out(get_for(actor(request), selectors.versions(), version_id))
 
 
 @router.post("/translations/{version_id}/approve", response={200: VersionOut, **ERRORS}, auth=AUTH_REQUIRED)
 def approve(request: HttpRequest, version_id: int) -> Any:
     """The practice's city (or the secretariat) approves: readers of that language see it from now on."""
-    version = selectors.get_version_for(actor(request), version_id)
+    version = get_for(actor(request), selectors.versions(), version_id)
     services.translation_approve(actor=actor(request), version=version)
-    return version_out(selectors.get_version_for(actor(request), version_id))
+    return version_out(get_for(actor(request), selectors.versions(), version_id))
 
 
 @router.post("/translations/{version_id}/return", response={200: VersionOut, **ERRORS}, auth=AUTH_REQUIRED)
 def send_back(request: HttpRequest, version_id: int, payload: ReturnIn) -> Any:
     """Send a waiting version back to its translator with a note."""
-    version = selectors.get_version_for(actor(request), version_id)
+    version = get_for(actor(request), selectors.versions(), version_id)
     services.translation_return(actor=actor(request), version=version, note=payload.note)
-    return version_out(selectors.get_version_for(actor(request), version_id))
+    return version_out(get_for(actor(request), selectors.versions(), version_id))

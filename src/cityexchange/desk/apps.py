@@ -6,8 +6,10 @@ class DeskConfig(AppConfig):
     label = "desk"
 
     def ready(self) -> None:
-        from cityexchange.core import hooks
+        from cityexchange.core import hooks, restrict
 
+        from . import permissions
         from .selectors import ask_state
 
+        restrict.register(*permissions.POLICIES)
         hooks.provide("content.translation_ask", ask_state)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 
 class LanguageSkill(models.Model):
@@ -159,6 +160,9 @@ class TranslationVersion(TimeStamped):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    # Who may see or do what: desk.permissions.TranslationVersionPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["practice_id", "language_id", "-number"]

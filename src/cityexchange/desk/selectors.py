@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cityexchange.accounts.permissions import is_secretariat, user_city_ids
+from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.challenges.models import Challenge, ChallengeTranslation
-from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.errors import InvalidInput
+from cityexchange.core.restrict import restrict
 from cityexchange.practices.models import Practice, PracticeTranslation
 from cityexchange.registry.models import City, Language
 
@@ -20,7 +21,6 @@ from .models import LanguageSkill, TranslationRequest, TranslationVersion
 from .subjects import subject_of
 
 V = TranslationVersion.Status
-MAX_ID = 2**63 - 1
 
 
 def declared_languages(user: Any) -> list[str]:
@@ -171,8 +171,9 @@ def desk_languages(user: Any, chosen: str) -> tuple[list[str], str]:
     return (mine, "") if mine else (enabled, "all")
 
 
-def versions_visible_to(user: Any) -> QuerySet[TranslationVersion]:
-    qs = TranslationVersion.objects.select_related(
+def versions() -> QuerySet[TranslationVersion]:
+    """Versions with what their pages and answers show (for `get_for`)."""
+    return TranslationVersion.objects.select_related(
         "practice",
         "practice__city",
         "practice__language",
@@ -181,23 +182,11 @@ def versions_visible_to(user: Any) -> QuerySet[TranslationVersion]:
         "challenge__language",
         "city",
     )
-    if is_secretariat(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    mine = user_city_ids(user)
-    return qs.filter(Q(translator=user) | Q(practice__city_id__in=mine) | Q(challenge__city_id__in=mine))
 
 
-def get_version_for(user: Any, version_id: Any) -> TranslationVersion:
-    try:
-        pk = int(version_id)
-    except (TypeError, ValueError):
-        pk = 0
-    version = versions_visible_to(user).filter(pk=pk).first() if 0 < pk <= MAX_ID else None
-    if version is None:
-        raise NotFound(_("There is no such translation, or you may not see it."))
-    return version
+def versions_visible_to(user: Any) -> QuerySet[TranslationVersion]:
+    """What `user` may see (desk.permissions.TranslationVersionPolicy)."""
+    return restrict(versions(), user)
 
 
 def awaiting_review(user: Any) -> QuerySet[TranslationVersion]:
@@ -205,10 +194,7 @@ def awaiting_review(user: Any) -> QuerySet[TranslationVersion]:
     qs = TranslationVersion.objects.filter(status=V.SUBMITTED).select_related(
         "practice", "practice__city", "challenge", "challenge__city", "city", "translator"
     )
-    if not is_secretariat(user):
-        mine = user_city_ids(user)
-        qs = qs.filter(Q(practice__city_id__in=mine) | Q(challenge__city_id__in=mine))
-    return qs.order_by("created_at", "id")
+    return restrict(qs, user, "review").order_by("created_at", "id")
 
 
 def my_versions(user: Any) -> QuerySet[TranslationVersion]:

@@ -161,7 +161,7 @@ def translate_challenge(request: HttpRequest, challenge_id: int, language: str) 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, version_id: int) -> HttpResponse:
     user = actor(request)
-    version = selectors.get_version_for(user, version_id)
+    version = get_for(user, selectors.versions(), version_id)
     form = ReturnForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -178,7 +178,7 @@ def review(request: HttpRequest, version_id: int) -> HttpResponse:
             apply_error(request, form, exc)
         else:
             return redirect("desk:review", version_id=version.pk)
-    version = selectors.get_version_for(user, version_id)
+    version = get_for(user, selectors.versions(), version_id)
     item = version.item
     subject = subject_of(item)
     rows = [(getattr(item, t.name), getattr(version, t.name), t.markdown) for t in subject.texts]

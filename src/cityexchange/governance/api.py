@@ -17,6 +17,7 @@ from ninja import Query, Router, Status
 from cityexchange.accounts.models import User
 from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 from cityexchange.registry.models import City
 
@@ -126,7 +127,7 @@ def documents(request: HttpRequest) -> Any:
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def document(request: HttpRequest, document_id: int) -> Any:
-    return selectors.get_document(document_id)
+    return get_for(actor(request), selectors.documents_public(), document_id)
 
 
 # --- Bodies ----------------------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def bodies(request: HttpRequest) -> Any:
 @router.get("/bodies/{body_id}", response={200: BodyDetailOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def body(request: HttpRequest, body_id: int, include_past: bool = False) -> Any:
     """A body and who sits on it now (or, with `include_past`, in every term)."""
-    b = selectors.get_body(body_id)
+    b = get_for(actor(request), selectors.bodies(), body_id)
     return {
         "id": b.pk,
         "kind": b.kind,
@@ -266,16 +267,16 @@ def groups(
 
 @router.get("/groups/{group_id}", response={200: GroupDetailOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def group(request: HttpRequest, group_id: int) -> Any:
-    return selectors.get_group(group_id)
+    return get_for(actor(request), selectors.groups_public(), group_id)
 
 
 @router.post("/groups/{group_id}/join", response={200: GroupMemberOut, **ERRORS}, auth=AUTH_REQUIRED)
 def group_join(request: HttpRequest, group_id: int, payload: CityRef) -> Any:
-    g = selectors.get_group(group_id)
+    g = get_for(actor(request), selectors.groups_public(), group_id)
     return services.group_join(actor=actor(request), group=g, city=_city(payload.city_id))
 
 
 @router.post("/groups/{group_id}/leave", response={200: GroupMemberOut, **ERRORS}, auth=AUTH_REQUIRED)
 def group_leave(request: HttpRequest, group_id: int, payload: CityRef) -> Any:
-    g = selectors.get_group(group_id)
+    g = get_for(actor(request), selectors.groups_public(), group_id)
     return services.group_leave(actor=actor(request), group=g, city=_city(payload.city_id))

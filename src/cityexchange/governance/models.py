@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 from cityexchange.registry.models import pick_translation
 
 from . import tally
@@ -75,6 +76,9 @@ class Document(TimeStamped):
     slug = models.SlugField(_("code"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     rank = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    # Who may see or do what: governance.permissions.DocumentPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank", "slug"]
@@ -146,6 +150,9 @@ class Body(TimeStamped):
     name = models.CharField(_("name"), max_length=200)
     names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    # Who may see or do what: governance.permissions.BodyPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind"]
@@ -274,6 +281,9 @@ class Vote(TimeStamped):
     opens_at = models.DateTimeField(_("opens"))
     closes_at = models.DateTimeField(_("closes"), db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    # Who may see or do what: governance.permissions.VotePolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-closes_at", "-pk"]
@@ -422,6 +432,9 @@ class WorkingGroup(TimeStamped):
         "registry.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("chair")
     )
 
+    # Who may see or do what: governance.permissions.WorkingGroupPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("working group")
@@ -486,6 +499,9 @@ class Meeting(TimeStamped):
     place = models.CharField(_("where"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+
+    # Who may see or do what: governance.permissions.MeetingPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["group", "-starts_at"]

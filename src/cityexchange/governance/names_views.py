@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.errors import DomainError, PermissionDenied
+from cityexchange.core.restrict import get_for
 from cityexchange.core.translated_names import NamesForm
 from cityexchange.core.views import actor, apply_error
 
@@ -38,10 +39,10 @@ def _edit(request: HttpRequest, target: Body | WorkingGroup, back: str) -> HttpR
 @login_required
 @require_http_methods(["GET", "POST"])
 def body_names(request: HttpRequest, body_id: int) -> HttpResponse:
-    return _edit(request, selectors.get_body(body_id), "governance:body")
+    return _edit(request, get_for(actor(request), selectors.bodies(), body_id), "governance:body")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_names(request: HttpRequest, group_id: int) -> HttpResponse:
-    return _edit(request, selectors.get_group(group_id), "governance:group")
+    return _edit(request, get_for(actor(request), selectors.groups_public(), group_id), "governance:group")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from cityexchange.accounts.models import User
 from cityexchange.accounts.permissions import is_secretariat
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.models import City, Membership
 
@@ -82,7 +83,7 @@ def _secretariat(request: HttpRequest) -> Any:
 @require_http_methods(["GET", "POST"])
 def seats(request: HttpRequest, body_id: int) -> HttpResponse:
     user = _secretariat(request)
-    body: Body = selectors.get_body(body_id)
+    body: Body = get_for(actor(request), selectors.bodies(), body_id)
     form = SeatForm(request.POST if request.POST.get("action") == "add" else None)
     if request.method == "POST":
         try:
@@ -124,7 +125,7 @@ def seats(request: HttpRequest, body_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def group_members(request: HttpRequest, group_id: int) -> HttpResponse:
     user = _secretariat(request)
-    group: WorkingGroup = selectors.get_group(group_id)
+    group: WorkingGroup = get_for(actor(request), selectors.groups_public(), group_id)
     form = MemberForm(request.POST if request.POST.get("action") == "add" else None, group=group)
     if request.method == "POST":
         try:

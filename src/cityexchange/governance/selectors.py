@@ -14,6 +14,7 @@ from cityexchange.accounts.models import CityRole
 from cityexchange.challenges.models import Challenge
 from cityexchange.challenges.selectors import challenges_visible_to
 from cityexchange.core.errors import NotFound
+from cityexchange.core.restrict import get_for
 from cityexchange.practices.models import Practice
 from cityexchange.practices.selectors import practices_visible_to
 from cityexchange.registry.models import City, Membership
@@ -46,25 +47,11 @@ def documents_public() -> QuerySet[Document]:
     return Document.objects.prefetch_related(Prefetch("versions", queryset=versions))
 
 
-def get_document(document_id: int) -> Document:
-    document = documents_public().filter(pk=document_id).first()
-    if document is None:
-        raise NotFound(_("There is no such document."))
-    return document
-
-
 # --- Bodies ----------------------------------------------------------------------------------------------------
 
 
 def bodies() -> QuerySet[Body]:
     return Body.objects.all()
-
-
-def get_body(body_id: int) -> Body:
-    body = Body.objects.filter(pk=body_id).first()
-    if body is None:
-        raise NotFound(_("There is no such body."))
-    return body
 
 
 def body_seats(body: Body, *, current: bool = True) -> QuerySet:
@@ -86,14 +73,13 @@ def votes_public() -> QuerySet[Vote]:
     )
 
 
-def get_vote_for(user: Any, vote_id: int) -> Vote:
-    """A vote, counted first if its time is up (the result is computed once, by whoever reads it first)."""
-    vote = votes_public().filter(pk=vote_id).first()
-    if vote is None:
-        raise NotFound(_("There is no such vote."))
+def get_vote_for(user: Any, vote_id: Any) -> Vote:
+    """A vote (read through `get_for`), counted first if its time is up (the result is computed once, by whoever
+    reads it first)."""
+    vote = get_for(user, votes_public(), vote_id)
     if not hasattr(vote, "result") and vote.closes_at <= timezone.now():
         services.vote_count_if_due(vote)
-        vote = votes_public().get(pk=vote_id)
+        vote = votes_public().get(pk=vote.pk)
     return vote
 
 
@@ -211,13 +197,6 @@ def admission_candidates() -> QuerySet[City]:
 
 def groups_public() -> QuerySet[WorkingGroup]:
     return WorkingGroup.objects.select_related("chair_city", "chair_city__country").prefetch_related("sectors")
-
-
-def get_group(group_id: int) -> WorkingGroup:
-    group = groups_public().filter(pk=group_id).first()
-    if group is None:
-        raise NotFound(_("There is no such working group."))
-    return group
 
 
 def group_members(group: WorkingGroup) -> QuerySet[GroupMember]:

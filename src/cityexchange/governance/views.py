@@ -13,6 +13,7 @@ from cityexchange.accounts.models import User
 from cityexchange.core import locale_format
 from cityexchange.core.confirm import confirmation, is_confirmed
 from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, posted_id
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import get_city
@@ -41,7 +42,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 
 def document(request: HttpRequest, document_id: int) -> HttpResponse:
-    doc = selectors.get_document(document_id)
+    doc = get_for(actor(request), selectors.documents_public(), document_id)
     versions = list(doc.versions.all())
     number = request.GET.get("version", "")
     version = next((v for v in versions if str(v.number) == number), versions[0] if versions else None)
@@ -55,7 +56,7 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
 
 
 def body(request: HttpRequest, body_id: int) -> HttpResponse:
-    b = selectors.get_body(body_id)
+    b = get_for(actor(request), selectors.bodies(), body_id)
     today = timezone.localdate()
     seats = list(selectors.body_seats(b, current=False))
     current = [s for s in seats if s.start_on <= today and (s.end_on is None or s.end_on >= today)]
@@ -209,7 +210,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def group(request: HttpRequest, group_id: int) -> HttpResponse:
-    g = selectors.get_group(group_id)
+    g = get_for(actor(request), selectors.groups_public(), group_id)
     user = actor(request)
     doc_form = GroupDocumentForm(request.POST if request.POST.get("action") == "document" else None)
     error = None
@@ -280,11 +281,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = Meeting.objects.select_related("group").filter(pk=meeting_id).first()
-    if meeting is None:
-        raise NotFound(_("There is no such meeting."))
-    if not can_manage_group(actor(request), meeting.group):
-        raise PermissionDenied(_("Only the chair city can record the minutes."))
+    meeting = get_for(actor(request), Meeting.objects.select_related("group"), meeting_id, action="manage")
     form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
     if request.method == "POST" and form.is_valid():
         try:
