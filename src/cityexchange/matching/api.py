@@ -11,6 +11,7 @@ from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.challenges.models import Challenge
 from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, RATE_LIMITED, ErrorOut
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.filtering import query_schema
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
@@ -20,7 +21,7 @@ from cityexchange.registry.selectors import get_city
 
 from . import search, services
 from .explain import reason_text
-from .filters import practice_filters
+from .filters import MAX_QUERY_LENGTH, PracticeSearchFilters, practice_filters
 from .models import Alert, Feedback
 from .snippet import plain_text
 
@@ -28,15 +29,10 @@ router = Router(tags=["matching"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class SearchParams(Schema):
-    q: str = Field(..., min_length=1, max_length=300, description="Query in any language.")
-    sector: str = ""
-    country: str = ""
-    maturity: str = ""
-    sdg: int | None = Field(None, ge=1, le=17)
-    language: str = ""
-    cost_band: str = ""
-    city: int | None = Field(None, ge=1, description="Practices of this city only.")
+class SearchParams(query_schema(PracticeSearchFilters, "SearchFilters")):  # type: ignore[misc]
+    """The search's filters (matching.filters, the library's too), a query required and how many results."""
+
+    q: str = Field(..., min_length=1, max_length=MAX_QUERY_LENGTH, description="Query in any language.")
     k: int = Field(20, ge=1, le=100)
 
 

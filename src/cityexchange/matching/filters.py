@@ -1,9 +1,8 @@
-"""The practice filters, declared once for every place that finds practices.
+"""The practice filters of a search: the practice library's declaration (practices.filters), searched by meaning.
 
-The practice library, the search page and the search API read the same parameters (`PARAMS`), validate them
-with the same rules (`practices.selectors.validate_filters`: an unknown value is an error naming the filter,
-never a silently empty or widened list) and hand the same facets to the search index (`ENGINE_FACETS`). The
-library's browse mode (no query) applies the same values in SQL (`practices.selectors.practice_list`).
+The practice library's box, the search page and the search API read the same parameters with the same checks (an
+unknown value is an error naming the filter, never a silently empty or widened list) and hand the same facets to
+the search index (`ENGINE_FACETS`). The library's browse mode (no query) applies the same values in SQL.
 """
 
 from __future__ import annotations
@@ -11,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from cityexchange.core.errors import InvalidInput
-from cityexchange.practices.selectors import PracticeFilters, validate_filters
+from cityexchange.core.filtering import Search
+from cityexchange.practices.filters import PracticeFilters
 
 # A query longer than this is not a search any more; the model reads about 512 tokens anyway.
 MAX_QUERY_LENGTH = 300
 
-# parameter → (facet of the search index, how its value is stored there). Same names as PracticeFilters.
+# parameter → (facet of the search index, how its value is stored there). Names of PracticeFilters.
 ENGINE_FACETS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "sector": ("sectors", str),
     "country": ("country", str),
@@ -32,17 +31,26 @@ ENGINE_FACETS: dict[str, tuple[str, Callable[[str], Any]]] = {
 PARAMS = ("q", *ENGINE_FACETS)
 
 
-def practice_filters(data: Mapping[str, Any]) -> PracticeFilters:
+class PracticeSearchFilters(PracticeFilters):
+    """A search ranks by relevance (no sort) over published practices (no status), and reads longer queries: the
+    library's keyword limit does not apply to a search by meaning."""
+
+    q = Search(
+        method="search",
+        label=_("Search in any language"),
+        longest=MAX_QUERY_LENGTH,
+        message=_("The search text is too long (%(n)s characters at most)."),
+    )
+    status = None  # type: ignore[assignment]
+    sort = None  # type: ignore[assignment]
+    labels = {"language": _("Written in")}
+
+
+def practice_filters(data: Mapping[str, Any]) -> PracticeSearchFilters:
     """The query and filters from a query string, form data or API parameters, validated. Raises InvalidInput
     naming the first bad parameter."""
-    q = str(data.get("q") or "").strip()
-    if len(q) > MAX_QUERY_LENGTH:
-        raise InvalidInput(
-            _("The search text is too long (%(n)s characters at most).") % {"n": MAX_QUERY_LENGTH}, field="q"
-        )
-    values = {name: "" if data.get(name) is None else str(data.get(name)).strip() for name in ENGINE_FACETS}
-    filters = validate_filters(PracticeFilters(**values))
-    filters.q = q  # checked above: the library's keyword limit does not apply to a search by meaning
+    filters = PracticeSearchFilters({name: data.get(name) for name in PARAMS})
+    filters.check()
     return filters
 
 
@@ -57,4 +65,4 @@ def engine_filters(filters: PracticeFilters) -> dict[str, Any]:
 
 
 def is_filtered(filters: PracticeFilters) -> bool:
-    return any(getattr(filters, name) not in (None, "") for name in ENGINE_FACETS)
+    return filters.is_set(*ENGINE_FACETS)

@@ -20,7 +20,8 @@ from cityexchange.registry.models import City
 from cityexchange.registry.selectors import get_city
 
 from . import search, services
-from .forms import AlertForm, SearchForm
+from .filters import PracticeSearchFilters, engine_filters
+from .forms import AlertForm
 from .models import Alert, Feedback
 
 
@@ -30,16 +31,18 @@ def _viewer_city(request: HttpRequest) -> City | None:
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+    filters = PracticeSearchFilters(request.GET)
+    form = filters.form
     results: list[search.Result] = []
-    if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+    valid = bool(request.GET) and form.is_valid()
+    if valid and filters.q:
         enforce(request, "search")
-        results = search.find(actor(request), form.practice_filters(), viewer_city=_viewer_city(request))
-    status = 422 if form.is_bound and form.errors else 200
+        results = search.find(actor(request), filters, viewer_city=_viewer_city(request))
+    status = 422 if request.GET and form.errors else 200
     strong, possible = search.strong_and_possible(results)
     context = {"form": form, "results": results, "strong": strong, "possible": possible}
-    if form.is_bound and form.is_valid() and form.engine_filters():
-        context["clear_filters_url"] = "?" + urlencode({"q": form.cleaned_data["q"]})
+    if valid and engine_filters(filters):
+        context["clear_filters_url"] = "?" + urlencode({"q": filters.q})
     return render(request, "matching/search.html", context, status=status)
 
 
@@ -84,7 +87,8 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
             if request.POST.get("challenge"):
                 challenge = get_for(actor(request), Challenge, posted_id(request, "challenge"))
             query = form.data.get("query", "")
-            filters = SearchForm(request.POST).engine_filters() if SearchForm(request.POST).is_valid() else {}
+            searched = PracticeSearchFilters(request.POST)
+            filters = engine_filters(searched) if searched.is_valid() else {}
             services.alert_create(actor=actor(request), city=city, challenge=challenge, query=query, filters=filters)
         except DomainError as exc:
             apply_error(request, form, exc)

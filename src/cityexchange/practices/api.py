@@ -21,6 +21,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.filtering import query_schema
 from cityexchange.core.ids import safe_id
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit, enforce
@@ -30,6 +31,7 @@ from cityexchange.registry.models import City, Language, Sector
 
 from . import selectors, services
 from .document import json_schema, practice_document
+from .filters import FACETS, PracticeFilters
 from .importer import export_practices
 from .models import Practice
 from .permissions import can_edit, can_moderate, can_see_contacts
@@ -98,34 +100,24 @@ def full(p: Practice, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _filters(**values: Any) -> selectors.PracticeFilters:
-    return selectors.PracticeFilters(**{k: "" if v is None else str(v) for k, v in values.items()})
+PracticeQuery = query_schema(PracticeFilters, "PracticeQuery")
+FacetsQuery = query_schema(PracticeFilters, "PracticeFacetsQuery", only=(*FACETS, "q"))
+ExportQuery = query_schema(
+    PracticeFilters, "PracticeExportQuery", only=("sector", "country", "maturity", "language", "sdg")
+)
 
 
 @router.get("", response={200: Page[PracticeBrief], **ERRORS}, auth=AUTH_OPTIONAL, summary="List practices")
 def practice_list(
     request: HttpRequest,
-    q: str = "",
-    sector: str = "",
-    country: str = "",
-    maturity: str = "",
-    language: str = "",
-    sdg: int | None = None,
-    city: int | None = None,
-    status: str = "",
-    cost_band: str = "",
-    sort: Literal["newest", "oldest", "title", "city", "updated"] = "newest",
+    params: Query[PracticeQuery],  # type: ignore[valid-type]
     page: Query[PageParams] = None,  # type: ignore[assignment]
 ) -> Any:
     """Practices you may see: published ones, and all of your own city's. Filters are facets of the list page.
     With `q`, the one search of the library's box and of `/matching/search` (any language, by meaning and words):
     published practices ranked best first (strong matches, then possible ones; at most 100), `sort` ignored."""
-    filters = _filters(
-        q=q, sector=sector, country=country, maturity=maturity, language=language, sdg=sdg, city=city, status=status,
-        cost_band=cost_band,
-    )  # fmt: skip
-    filters.sort = sort
-    if filters.q.strip():
+    filters = PracticeFilters(params)
+    if filters.data["q"].strip():
         result = paginate(_searched(request, filters), page)
     else:
         result = paginate(selectors.practice_list(actor(request), filters).prefetch_related("sectors", "goals"), page)
@@ -136,31 +128,20 @@ def practice_list(
 SEARCH_LIMIT = 100
 
 
-def _searched(request: HttpRequest, filters: selectors.PracticeFilters) -> list[Practice]:
+def _searched(request: HttpRequest, filters: PracticeFilters) -> list[Practice]:
     """The practices `matching.search.find` ranks for the query and filters (the same engine and filter set as the
     library's box and the search page)."""
     engine = hooks.required("practices.search")()  # the matching engine (matching.library)
-    shared = engine.filters(vars(filters))
+    shared = engine.filters(filters.data)
     enforce(request, "search")
     return [r.practice for r in engine.find(actor(request), shared, k=SEARCH_LIMIT)]
 
 
 @router.get("/facets", response={200: FacetsOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="Facet counts")
-def facets(
-    request: HttpRequest,
-    q: str = "",
-    sector: str = "",
-    country: str = "",
-    maturity: str = "",
-    language: str = "",
-    sdg: int | None = None,
-    cost_band: str = "",
-) -> Any:
+def facets(request: HttpRequest, params: Query[FacetsQuery]) -> Any:  # type: ignore[valid-type]
     """Counts per facet value: over the filtered library, or with `q` over what the search finds."""
-    filters = _filters(
-        q=q, sector=sector, country=country, maturity=maturity, language=language, sdg=sdg, cost_band=cost_band
-    )
-    if filters.q.strip():
+    filters = PracticeFilters(params)
+    if filters.data["q"].strip():
         ids = [p.pk for p in _searched(request, filters)]
         return selectors.practice_facets(Practice.objects.restrict(actor(request)).filter(pk__in=ids))
     return selectors.practice_facets(selectors.practice_list(actor(request), filters))
@@ -176,16 +157,11 @@ def facets(
 @api_rate_limit("export")
 def export(
     request: HttpRequest,
+    params: Query[ExportQuery],  # type: ignore[valid-type]
     format: Literal["json", "csv"] = "json",
-    sector: str = "",
-    country: str = "",
-    maturity: str = "",
-    language: str = "",
-    sdg: int | None = None,
 ) -> HttpResponse:
     """Published practices in the import format (CSV or JSON); importing the file reproduces them."""
-    filters = _filters(sector=sector, country=country, maturity=maturity, language=language, sdg=sdg)
-    filters.status = Practice.Status.PUBLISHED
+    filters = PracticeFilters(params, status=Practice.Status.PUBLISHED)
     user = actor(request)
     body = export_practices(selectors.practice_list(user, filters), format, with_contacts=can_see_contacts(user))
     content_type = "text/csv; charset=utf-8" if format == "csv" else "application/json"

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 
 from cityexchange.registry.models import City
 
+from .filters import SORTS
 from .permissions import can_create_for
-from .selectors import SORTS, practices_visible_to
+from .selectors import practices_visible_to
 
 LIMIT = 20
 

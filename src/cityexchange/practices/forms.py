@@ -228,20 +228,3 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Comments for the city"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5_000
     )
-
-
-class FilterForm(forms.Form):
-    """Only for labels and choices on the list page; the selector validates the values."""
-
-    q = forms.CharField(label=_("Search"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("newest", _("Newest")),
-            ("oldest", _("Oldest")),
-            ("title", _("Title")),
-            ("city", _("City")),
-            ("updated", _("Recently updated")),
-        ],
-    )

@@ -7,28 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.core import hooks
-from cityexchange.core.errors import InvalidInput, PermissionDenied
-from cityexchange.core.ids import MAX_ID
+from cityexchange.core.errors import PermissionDenied
 from cityexchange.registry.models import City, Country, Language, Sector
-from cityexchange.registry.selectors import clean_content_filters
 
-from .models import Practice, PracticeGoal, PracticeTranslation
+from .filters import PracticeFilters
+from .models import Practice
 from .permissions import can_moderate
 
 S = Practice.Status
-# NULLs (never published) last on every database: PostgreSQL would otherwise put them first when descending.
-SORTS: dict[str, list[Any]] = {
-    "newest": [F("published_at").desc(nulls_last=True), "-updated_at", "-id"],
-    "oldest": [F("published_at").asc(nulls_last=True), "updated_at", "id"],
-    "title": ["title", "id"],
-    "city": ["city__name", "title", "id"],
-    "updated": ["-updated_at", "-id"],
-}
 
 
 def practices_visible_to(user: Any) -> QuerySet[Practice]:
@@ -36,70 +27,9 @@ def practices_visible_to(user: Any) -> QuerySet[Practice]:
     return Practice.objects.restrict(user).select_related("city", "city__country", "language")
 
 
-@dataclass
-class PracticeFilters:
-    q: str = ""
-    sector: str = ""
-    country: str = ""
-    maturity: str = ""
-    language: str = ""
-    sdg: str = ""
-    city: str = ""
-    status: str = ""
-    sort: str = "newest"
-    cost_band: str = ""
-
-
-def validate_filters(f: PracticeFilters) -> PracticeFilters:
-    """Unknown values are an error naming the filter, never a silently empty or widened list."""
-    clean_content_filters(f)
-    if f.maturity and f.maturity not in Practice.Maturity.values:
-        raise InvalidInput(_("Unknown maturity: %(v)s.") % {"v": f.maturity[:40]}, field="maturity")
-    if f.cost_band and f.cost_band not in Practice.CostBand.values:
-        raise InvalidInput(_("Unknown cost band: %(v)s.") % {"v": f.cost_band[:40]}, field="cost_band")
-    if f.sdg and (not str(f.sdg).isdigit() or not 1 <= int(f.sdg) <= 17):
-        raise InvalidInput(_("An SDG is a number from 1 to 17."), field="sdg")
-    if f.city and (not str(f.city).isdigit() or int(f.city) > MAX_ID):
-        raise InvalidInput(_("Unknown city: %(v)s.") % {"v": str(f.city)[:20]}, field="city")
-    if f.status and f.status not in S.values:
-        raise InvalidInput(_("Unknown status: %(v)s.") % {"v": f.status[:20]}, field="status")
-    if f.sort not in SORTS:
-        raise InvalidInput(
-            _("Unknown sort order: %(v)s; use one of %(allowed)s.") % {"v": f.sort[:20], "allowed": ", ".join(SORTS)},
-            field="sort",
-        )
-    return f
-
-
 def practice_list(user: Any, filters: PracticeFilters) -> QuerySet[Practice]:
-    """What `user` may see, filtered and sorted. Raises InvalidInput naming a bad filter."""
-    f = validate_filters(filters)
-    qs = practices_visible_to(user)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    # Subqueries rather than joins over many-to-many rows, so no practice appears twice.
-    if f.sector:
-        qs = qs.filter(pk__in=Practice.sectors.through.objects.filter(sector__code=f.sector).values("practice_id"))
-    if f.country:
-        qs = qs.filter(city__country_id=f.country)
-    if f.maturity:
-        qs = qs.filter(maturity=f.maturity)
-    if f.language:
-        qs = qs.filter(language_id=f.language)
-    if f.cost_band:
-        qs = qs.filter(cost_band=f.cost_band)
-    if f.sdg:
-        qs = qs.filter(pk__in=PracticeGoal.objects.filter(goal=int(f.sdg)).values("practice_id"))
-    if f.city:
-        qs = qs.filter(city_id=int(f.city))
-    if f.q:
-        qs = qs.filter(
-            Q(title__icontains=f.q)
-            | Q(summary__icontains=f.q)
-            | Q(city__name__icontains=f.q)
-            | Q(pk__in=PracticeTranslation.objects.filter(title__icontains=f.q).values("practice_id"))
-        )
-    return qs.order_by(*SORTS[f.sort])
+    """What `user` may see, filtered and sorted (practices.filters). Raises InvalidInput naming a bad filter."""
+    return filters.apply(practices_visible_to(user))
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from cityexchange.registry.models import City
 
 from . import selectors, services
 from .document import practice_document
+from .filters import FACETS, PracticeFilters
 from .forms import (
     AttachmentForm,
-    FilterForm,
     IndicatorFormSet,
     PracticeForm,
     ReturnForm,
@@ -39,24 +39,6 @@ from .models import Practice
 from .permissions import can_edit, can_moderate, can_see_contacts
 from .reading import InvalidDocument
 from .translated import ORIGINAL_PARAM, reading_for
-
-FACETS = ("sector", "country", "maturity", "language", "sdg", "cost_band")
-
-
-def _filters(request: HttpRequest, **fixed: str) -> selectors.PracticeFilters:
-    g = request.GET
-    return selectors.PracticeFilters(
-        q=g.get("q", "")[:200],
-        sector=g.get("sector", ""),
-        country=g.get("country", ""),
-        maturity=g.get("maturity", ""),
-        language=g.get("language", ""),
-        sdg=g.get("sdg", ""),
-        cost_band=g.get("cost_band", ""),
-        city=g.get("city", ""),
-        status=fixed.get("status", g.get("status", "")),
-        sort=g.get("sort", "") or "newest",
-    )
 
 
 def _library_search(request: HttpRequest) -> HttpResponse:
@@ -81,7 +63,7 @@ def _library_search(request: HttpRequest) -> HttpResponse:
         "possible": possible,
         "filters": filters,
         "facets": selectors.practice_facets(found),
-        "form": FilterForm(request.GET or None),
+        "form": PracticeFilters(request.GET).form,
         "query": querydict_without(request, "page"),
         "facet_links": {f: querydict_without(request, f, "page") for f in FACETS},
         "export_query": querydict_without(request, "page", "sort", "status", "q"),
@@ -100,13 +82,13 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 
 def _browse(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
     """No words in the box: the library as a list, newest first, with the same filters in SQL."""
-    filters = _filters(request)
-    filters.q = ""
+    form = PracticeFilters(request.GET).form  # as the reader set it, errors included
+    filters = PracticeFilters(request.GET, q="")
     try:
         qs = selectors.practice_list(actor(request), filters)
     except DomainError as exc:
         error = exc
-        filters = selectors.PracticeFilters()
+        filters = PracticeFilters()
         qs = selectors.practice_list(actor(request), filters)
     page = Paginator(qs.prefetch_related("sectors", "indicators", "translations"), 20).get_page(request.GET.get("page"))
     context = {
@@ -114,7 +96,7 @@ def _browse(request: HttpRequest, error: DomainError | None = None) -> HttpRespo
         "error": error,
         "filters": filters,
         "facets": selectors.practice_facets(qs),
-        "form": FilterForm(request.GET or None),
+        "form": form,
         "query": querydict_without(request, "page"),
         "facet_links": {f: querydict_without(request, f, "page") for f in FACETS},
         "export_query": querydict_without(request, "page", "sort", "status"),
@@ -129,8 +111,7 @@ def export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "json")
     if fmt not in ("csv", "json"):
         raise InvalidInput(_("Unknown format: %(v)s; use csv or json.") % {"v": fmt[:10]}, field="format")
-    filters = _filters(request, status=Practice.Status.PUBLISHED)
-    filters.sort = "newest"
+    filters = PracticeFilters(request.GET, status=Practice.Status.PUBLISHED, sort="newest")
     user = actor(request)
     body = export_practices(selectors.practice_list(user, filters), fmt, with_contacts=can_see_contacts(user))
     stamp = timezone.now().strftime("%Y%m%d")

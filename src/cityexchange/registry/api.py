@@ -8,9 +8,11 @@ from ninja import Query, Router, Status
 
 from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.filtering import query_schema
 from cityexchange.core.views import actor
 
 from . import selectors, services
+from .filters import DirectoryFilters
 from .models import BlocStatus, City, Country, Membership, Sector
 from .schemas import (
     ApplicationIn,
@@ -57,24 +59,20 @@ def countries(request: HttpRequest, bloc_status: str = "", page: Query[PageParam
     return paginate(qs, page)
 
 
+CitiesQuery = query_schema(DirectoryFilters, "CitiesQuery", membership="all")
+
+
 @router.get("/cities", response={200: Page[CityOut], **ERRORS}, auth=AUTH_OPTIONAL)
 def cities(
     request: HttpRequest,
-    q: str = "",
-    country: str = "",
-    bloc_status: str = "",
-    membership: Literal["members", "active", "suspended", "ended", "all"] = "all",
-    population: str = "",
+    params: Query[CitiesQuery],  # type: ignore[valid-type]
     page: Query[PageParams] = None,  # type: ignore[assignment]
 ) -> Any:
     """Cities of the registry. `q` searches names in any script ('Казань', '喀山', 'Kazan')."""
-    filters = selectors.DirectoryFilters(
-        q=q, country=country, bloc_status=bloc_status, membership=membership, population=population
-    )
-    if q and not (country or bloc_status or population) and membership == "all":
+    filters = DirectoryFilters(params).check()
+    if filters.q and not filters.is_set("country", "bloc_status", "population") and filters.membership == "all":
         # Name search ranks exact names first, then by population.
-        selectors.validate_directory_filters(filters)
-        ids = selectors.search_city_ids(q, limit=page.page * page.page_size)
+        ids = selectors.search_city_ids(filters.q, limit=page.page * page.page_size)
         return paginate(selectors.cities_by_ids_in_order(ids), page) | {"count": len(ids)}
     return paginate(selectors.directory(filters), page)
 

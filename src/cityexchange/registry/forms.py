@@ -6,34 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from cityexchange.core.forms import KeepsWork
 
 from .models import City, Sector
-from .selectors import POPULATION_BANDS, country_choices
-
-
-class DirectoryForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    bloc_status = forms.CharField(label=_("Bloc status"), required=False)
-    membership = forms.ChoiceField(
-        label=_("Membership"),
-        required=False,
-        choices=[
-            ("members", _("Members")),
-            ("active", _("Active")),
-            ("suspended", _("Suspended")),
-            ("ended", _("Ended")),
-            ("all", _("All cities")),
-        ],
-    )
-    population = forms.ChoiceField(
-        label=_("Population"),
-        required=False,
-        choices=[("", _("Any size")), *[(c, label) for c, label, _l, _h in POPULATION_BANDS]],
-    )
-
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        country: forms.ChoiceField = self.fields["country"]  # type: ignore[assignment]
-        country.choices = [("", _("All countries")), *country_choices()]
 
 
 class ApplicationForm(KeepsWork):

@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core import hooks
-from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.errors import InvalidInput
+from cityexchange.core.restrict import get_for, restrict
 from cityexchange.core.search import prefix_q
 from cityexchange.core.text import fold
 
+from .filters import DirectoryFilters
 from .models import (
     Association,
-    BlocStatus,
     City,
     CityName,
     Country,
@@ -27,18 +26,6 @@ from .models import (
     MembershipApplication,
     Sector,
 )
-
-MEMBER_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED)
-
-# (code, label, lower bound inclusive, upper bound exclusive)
-POPULATION_BANDS: list[tuple[str, Any, int, int | None]] = [
-    ("lt100k", gettext_lazy("under 100,000"), 0, 100_000),
-    ("100k-500k", gettext_lazy("100,000 – 500,000"), 100_000, 500_000),
-    ("500k-1m", gettext_lazy("500,000 – 1 million"), 500_000, 1_000_000),
-    ("1m-5m", gettext_lazy("1 – 5 million"), 1_000_000, 5_000_000),
-    ("gt5m", gettext_lazy("over 5 million"), 5_000_000, None),
-]
-MEMBERSHIP_FILTERS = ("members", "active", "suspended", "ended", "all")
 
 
 def current_association() -> Association | None:
@@ -100,51 +87,11 @@ def cities_by_ids_in_order(ids: list[int]) -> list[City]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-@dataclass
-class DirectoryFilters:
-    q: str = ""
-    country: str = ""
-    bloc_status: str = ""
-    membership: str = "members"
-    population: str = ""
-
-
-def validate_directory_filters(filters: DirectoryFilters) -> DirectoryFilters:
-    """Unknown filter values are an error that names the filter, not an empty or silently widened result."""
-    if filters.country and not Country.objects.filter(iso2=filters.country.upper()).exists():
-        raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": filters.country}, field="country")
-    filters.country = filters.country.upper()
-    if filters.bloc_status and not BlocStatus.objects.filter(code=filters.bloc_status).exists():
-        raise InvalidInput(_("Unknown bloc status: %(v)s.") % {"v": filters.bloc_status}, field="bloc_status")
-    if filters.membership not in MEMBERSHIP_FILTERS:
-        raise InvalidInput(_("Unknown membership status: %(v)s.") % {"v": filters.membership}, field="membership")
-    if filters.population and filters.population not in {b[0] for b in POPULATION_BANDS}:
-        raise InvalidInput(_("Unknown population band: %(v)s.") % {"v": filters.population}, field="population")
-    if len(filters.q) > 100:
-        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
-    return filters
-
-
 def directory(filters: DirectoryFilters) -> QuerySet[City]:
-    """Cities for the member directory and the API, filtered. Raises InvalidInput on unknown values."""
-    f = validate_directory_filters(filters)
+    """Cities for the member directory and the API, filtered (registry.filters), largest first. Raises InvalidInput
+    naming an unknown value."""
     qs = City.objects.select_related("country", "country__bloc_status", "membership")
-    if f.membership == "members":
-        qs = qs.filter(membership__status__in=MEMBER_STATUSES)
-    elif f.membership != "all":
-        qs = qs.filter(membership__status=f.membership)
-    if f.country:
-        qs = qs.filter(country_id=f.country)
-    if f.bloc_status:
-        qs = qs.filter(country__bloc_status__code=f.bloc_status)
-    if f.population:
-        _code, _label, low, high = next(b for b in POPULATION_BANDS if b[0] == f.population)
-        qs = qs.filter(population__gte=low)
-        if high is not None:
-            qs = qs.filter(population__lt=high)
-    if f.q:
-        qs = qs.filter(pk__in=CityName.objects.filter(prefix_q("key", fold(f.q))).values("city_id"))
-    return qs.order_by("-population", "name")
+    return filters.apply(qs).order_by("-population", "name")
 
 
 def active_member_cities() -> QuerySet[City]:
@@ -152,36 +99,24 @@ def active_member_cities() -> QuerySet[City]:
     return City.objects.filter(membership__status=Membership.Status.ACTIVE).order_by("name")
 
 
-def get_city(city_id: int) -> City:
-    city = City.objects.select_related("country", "country__bloc_status", "membership").filter(pk=city_id).first()
-    if city is None:
-        raise NotFound(_("There is no such city."))
-    return city
+def cities() -> QuerySet[City]:
+    """Cities with what their pages show (for `get_for`)."""
+    return City.objects.select_related("country", "country__bloc_status", "membership")
 
 
-def country_choices() -> list[tuple[str, str]]:
-    key = "registry:country-choices"
-    codes = cache.get(key)
-    if codes is None:
-        codes = list(Country.objects.filter(cities__isnull=False).distinct().values_list("iso2", "name"))
-        cache.set(key, codes, 300)
-    return sorted(((iso2, Country(iso2=iso2, name=name).label) for iso2, name in codes), key=lambda c: c[1])
+def get_city(city_id: Any) -> City:
+    """A city (public reference data), or NotFound: the `accounts.city` hook."""
+    return get_for(None, cities(), city_id)
+
+
+def applications() -> QuerySet[MembershipApplication]:
+    """Applications with what their pages show (for `get_for`)."""
+    return MembershipApplication.objects.select_related("city", "city__country", "applicant")
 
 
 def applications_visible_to(user: Any) -> QuerySet[MembershipApplication]:
-    qs = MembershipApplication.objects.select_related("city", "city__country", "applicant")
-    if is_secretariat(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(Q(applicant=user) | Q(city_id__in=user_city_ids(user, active_only=False)))
-
-
-def get_application_for(user: Any, application_id: int) -> MembershipApplication:
-    app = applications_visible_to(user).filter(pk=application_id).first()
-    if app is None:
-        raise NotFound(_("There is no such application, or you may not see it."))
-    return app
+    """What `user` may see (registry.permissions.MembershipApplicationPolicy)."""
+    return restrict(applications(), user)
 
 
 def admission_vote_under_way(city: City) -> Any:

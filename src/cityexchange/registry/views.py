@@ -18,34 +18,28 @@ from cityexchange.core.views import actor, apply_error, querydict_without
 
 from . import selectors, services
 from .city_page import city_sections
-from .forms import ApplicationForm, CityProfileForm, DirectoryForm, ReasonForm
+from .filters import DirectoryFilters
+from .forms import ApplicationForm, CityProfileForm, ReasonForm
 from .models import BlocStatus, Membership, MembershipApplication
 
 
 def home(request: HttpRequest) -> HttpResponse:
     figures = selectors.association_figures()
-    largest = selectors.directory(selectors.DirectoryFilters(membership="active")).select_related("country")[:12]
+    largest = selectors.directory(DirectoryFilters(membership="active")).select_related("country")[:12]
     return render(request, "registry/home.html", {"figures": figures, "largest": largest})
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    form = DirectoryForm(request.GET or None)
-    filters = selectors.DirectoryFilters(
-        q=request.GET.get("q", "").strip(),
-        country=request.GET.get("country", ""),
-        bloc_status=request.GET.get("bloc_status", ""),
-        membership=request.GET.get("membership", "") or "members",
-        population=request.GET.get("population", ""),
-    )
+    filters = DirectoryFilters(request.GET)
     error = None
     try:
         cities = selectors.directory(filters)
     except DomainError as exc:
         error = exc
-        cities = selectors.directory(selectors.DirectoryFilters())
+        cities = selectors.directory(DirectoryFilters())
     page = Paginator(cities, 30).get_page(request.GET.get("page"))
     context = {
-        "form": form,
+        "form": filters.form,
         "page": page,
         "error": error,
         "bloc_statuses": BlocStatus.objects.all(),
