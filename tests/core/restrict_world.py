@@ -27,10 +27,11 @@ from cityexchange.forum.models import Event, Meeting, MeetingRequest, MeetingTab
 from cityexchange.governance.models import Body, Document, GroupMember, MajorityRule, Vote, WorkingGroup
 from cityexchange.governance.models import Meeting as GroupMeeting
 from cityexchange.practices.models import Practice
+from cityexchange.registry.models import City, Membership, MembershipApplication
 from tests.challenges.factories import ChallengeFactory
 from tests.forum.factories import EventFactory, MeetingRequestFactory, RegistrationFactory, at
 from tests.practices.factories import PracticeFactory
-from tests.registry.factories import CityRoleFactory, MemberCityFactory, UserFactory
+from tests.registry.factories import CityFactory, CityRoleFactory, MemberCityFactory, UserFactory
 
 ROLES = ("anonymous", "no_city", "other_officer", "other_coordinator", "owner_officer", "secretariat")
 
@@ -239,6 +240,28 @@ def translation_versions(w: People) -> Rows:
     return {"ours": version(ours, translator, w.partner), "by_me": version(theirs, w.owner_officer, w.owner)}
 
 
+def cities(w: People) -> Rows:
+    return {"owner": w.owner, "other": w.other, "partner": w.partner}
+
+
+def memberships(w: People) -> Rows:
+    return {"owner": w.owner.membership, "partner": w.partner.membership}
+
+
+def applications(w: People) -> Rows:
+    """One the owner's officer made for a city that is not a member yet, one made earlier for the owner city."""
+
+    def application(city: Any, applicant: Any) -> MembershipApplication:
+        return MembershipApplication.objects.create(
+            city=city, applicant=applicant, letter="We apply.", contact_name="Mayor", contact_email="m@example.org"
+        )
+
+    return {
+        "by_me": application(CityFactory(name="Newtown"), w.owner_officer),
+        "for_my_city": application(w.owner, UserFactory()),
+    }
+
+
 BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Practice: practices,
     Challenge: challenges,
@@ -255,4 +278,7 @@ BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     WorkingGroup: working_groups,
     GroupMeeting: group_meetings,
     TranslationVersion: translation_versions,
+    City: cities,
+    Membership: memberships,
+    MembershipApplication: applications,
 }

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -119,6 +120,7 @@ def _save(request: HttpRequest, challenge: Challenge | None, cities: Any) -> Htt
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     user = actor(request)
+    cities: QuerySet[City]
     if is_secretariat(user):
         cities = City.objects.filter(membership__status="active").order_by("name")
     else:

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, ErrorOut, Page, PageParams, paginate
-from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.errors import InvalidInput
 from cityexchange.core.filtering import query_schema
+from cityexchange.core.ids import safe_id
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 
 from . import selectors, services
@@ -79,12 +81,13 @@ def cities(
 
 @router.get("/cities/{city_id}", response={200: CityDetailOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def city(request: HttpRequest, city_id: int) -> Any:
-    return selectors.get_city(city_id)
+    return get_for(actor(request), selectors.cities(), city_id)
 
 
 @router.patch("/cities/{city_id}", response={200: CityDetailOut, **ERRORS}, auth=AUTH_REQUIRED)
 def city_update(request: HttpRequest, city_id: int, payload: CityProfileIn) -> Any:
-    return services.city_update_profile(actor=actor(request), city=selectors.get_city(city_id), **payload.dict())
+    city = get_for(actor(request), selectors.cities(), city_id)
+    return services.city_update_profile(actor=actor(request), city=city, **payload.dict())
 
 
 @router.get("/memberships", response={200: Page[MembershipOut], **ERRORS}, auth=AUTH_OPTIONAL)
@@ -100,10 +103,8 @@ def memberships(
 
 
 def _membership(city_id: int) -> Membership:
-    m = Membership.objects.select_related("city").filter(city_id=city_id).first()
-    if m is None:
-        raise NotFound(_("This city has no membership."))
-    return m
+    """The city's membership (public; the services check who may change it)."""
+    return get_for(None, Membership.objects.select_related("city"), city_id=safe_id(city_id))
 
 
 @router.post("/memberships/{city_id}/suspend", response={200: MembershipOut, **ERRORS}, auth=AUTH_REQUIRED)
@@ -156,17 +157,17 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Any:
 
 @router.get("/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, auth=AUTH_REQUIRED)
 def application(request: HttpRequest, application_id: int) -> Any:
-    return selectors.get_application_for(actor(request), application_id)
+    return get_for(actor(request), selectors.applications(), application_id)
 
 
 @router.post("/applications/{application_id}/approve", response={200: ApplicationOut, **ERRORS}, auth=AUTH_REQUIRED)
 def application_approve(request: HttpRequest, application_id: int) -> Any:
-    app = selectors.get_application_for(actor(request), application_id)
+    app = get_for(actor(request), selectors.applications(), application_id)
     services.application_approve(actor=actor(request), application=app)
-    return selectors.get_application_for(actor(request), application_id)
+    return get_for(actor(request), selectors.applications(), application_id)
 
 
 @router.post("/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, auth=AUTH_REQUIRED)
 def application_reject(request: HttpRequest, application_id: int, payload: RejectIn) -> Any:
-    app = selectors.get_application_for(actor(request), application_id)
+    app = get_for(actor(request), selectors.applications(), application_id)
     return services.application_reject(actor=actor(request), application=app, reason=payload.reason)

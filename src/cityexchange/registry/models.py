@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 
 def pick_translation(names: dict[str, str], fallback: str) -> str:
@@ -107,6 +108,9 @@ class City(TimeStamped):
     website = models.URLField(_("website"), blank=True)
     about = models.TextField(_("about the city"), blank=True)
 
+    # Who may see or do what: registry.permissions.CityPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-population", "name"]
         verbose_name = _("city")
@@ -190,6 +194,9 @@ class Membership(TimeStamped):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     status_reason = models.TextField(_("reason"), blank=True)
 
+    # Who may see or do what: registry.permissions.MembershipPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["city__name"]
         verbose_name = _("membership")
@@ -222,6 +229,9 @@ class MembershipApplication(TimeStamped):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
+
+    # Who may see or do what: registry.permissions.MembershipApplicationPolicy, read through `restrict()`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
-from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core import hooks
 from cityexchange.core.errors import InvalidInput
 from cityexchange.core.restrict import get_for, restrict

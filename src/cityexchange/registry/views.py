@@ -12,8 +12,9 @@ from cityexchange.accounts.models import CityRole
 from cityexchange.accounts.permissions import can_manage_team, is_secretariat
 from cityexchange.core import locale_format
 from cityexchange.core.confirm import confirmation, is_confirmed
-from cityexchange.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
 from cityexchange.core.ids import safe_id
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, querydict_without
 
 from . import selectors, services
@@ -64,7 +65,7 @@ def city_suggest(request: HttpRequest) -> JsonResponse:
 
 
 def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
-    city = selectors.get_city(city_id)
+    city = get_for(actor(request), selectors.cities(), city_id)
     context = {
         "city": city,
         "membership": getattr(city, "membership", None) if hasattr(city, "membership") else None,
@@ -79,9 +80,7 @@ def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def city_edit(request: HttpRequest, city_id: int) -> HttpResponse:
-    city = selectors.get_city(city_id)
-    if not can_manage_team(actor(request), city.pk):
-        raise PermissionDenied(_("Only the coordinator of %(city)s can edit its profile.") % {"city": city})
+    city = get_for(actor(request), selectors.cities(), city_id, action="edit")
     form = CityProfileForm(request.POST or None, initial={"website": city.website, "about": city.about})
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,7 +150,7 @@ def applications_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_review(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = selectors.get_application_for(actor(request), application_id)
+    application = get_for(actor(request), selectors.applications(), application_id)
     admission_vote = (
         selectors.admission_vote_under_way(application.city)
         if application.status == MembershipApplication.Status.SUBMITTED
@@ -204,11 +203,8 @@ def _confirm_approval(request: HttpRequest, application: MembershipApplication) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_manage(request: HttpRequest, city_id: int) -> HttpResponse:
-    if not is_secretariat(actor(request)):
-        raise PermissionDenied(_("Only the secretariat can change a membership."))
-    membership = Membership.objects.select_related("city", "city__country").filter(city_id=safe_id(city_id)).first()
-    if membership is None:
-        raise NotFound(_("This city has no membership."))
+    memberships = Membership.objects.select_related("city", "city__country")
+    membership = get_for(actor(request), memberships, city_id=safe_id(city_id), action="change")
     form = ReasonForm(request.POST or None)
     action = request.POST.get("action", "")
     if request.method == "POST":
