@@ -18,6 +18,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput
+from cityexchange.core.filtering import query_schema
 from cityexchange.core.ids import safe_id
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
@@ -27,6 +28,7 @@ from cityexchange.registry.models import City, Sector
 
 from . import selectors, services
 from .document import challenge_document, json_schema
+from .filters import ChallengeFilters
 from .importer import export_challenges
 from .models import Challenge
 from .schemas import ChallengeCreateIn, ChallengeIn, ChallengeOut, StatusIn
@@ -50,23 +52,17 @@ def out(c: Challenge) -> dict[str, Any]:
     }
 
 
+ChallengeQuery = query_schema(ChallengeFilters, "ChallengeQuery")
+
+
 @router.get("", response={200: Page[ChallengeOut], **ERRORS}, auth=AUTH_OPTIONAL, summary="List challenges")
 def challenge_list(
     request: HttpRequest,
-    q: str = "",
-    sector: str = "",
-    country: str = "",
-    language: str = "",
-    status: str = "",
-    city: int | None = None,
-    sort: Literal["newest", "oldest", "title", "city"] = "newest",
+    params: Query[ChallengeQuery],  # type: ignore[valid-type]
     page: Query[PageParams] = None,  # type: ignore[assignment]
 ) -> Any:
     """Public challenges for everyone; members-only ones too for people working for a member city."""
-    filters = selectors.ChallengeFilters(
-        q=q, sector=sector, country=country, language=language, status=status, city="" if city is None else str(city)
-    )
-    filters.sort = sort
+    filters = ChallengeFilters(params)
     result = paginate(selectors.challenge_list(actor(request), filters), page)
     result["results"] = [out(c) for c in result["results"]]
     return result

@@ -24,6 +24,7 @@ from cityexchange.registry.models import City, Country, Sector
 
 from . import selectors, services
 from .document import challenge_document
+from .filters import ChallengeFilters
 from .forms import ChallengeForm
 from .models import Challenge
 from .permissions import can_edit
@@ -32,31 +33,22 @@ from .translated import ORIGINAL_PARAM, reading_for
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    g = request.GET
-    filters = selectors.ChallengeFilters(
-        q=g.get("q", "")[:200],
-        sector=g.get("sector", ""),
-        country=g.get("country", ""),
-        language=g.get("language", ""),
-        status=g.get("status", ""),
-        city=g.get("city", ""),
-        sort=g.get("sort", "") or "newest",
-    )
+    filters = ChallengeFilters(request.GET)
     error = None
     try:
         qs = selectors.challenge_list(actor(request), filters)
     except DomainError as exc:
-        error, filters = exc, selectors.ChallengeFilters()
+        error, filters = exc, ChallengeFilters()
         qs = selectors.challenge_list(actor(request), filters)
-    page = Paginator(qs.prefetch_related("sectors"), 20).get_page(g.get("page"))
+    page = Paginator(qs.prefetch_related("sectors"), 20).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "error": error,
         "filters": filters,
         "sectors": Sector.objects.all(),
         "countries": Country.objects.filter(cities__challenges__isnull=False).distinct(),
-        "statuses": Challenge.Status.choices,
-        "sorts": [("newest", _("Newest")), ("oldest", _("Oldest")), ("title", _("Title")), ("city", _("City"))],
+        "statuses": filters.form.fields["status"].choices,
+        "sorts": filters.form.fields["sort"].choices,
         "query": querydict_without(request, "page"),
     }
     template = "challenges/_results.html" if request.headers.get("HX-Request") else "challenges/list.html"

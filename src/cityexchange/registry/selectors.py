@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
-from django.utils.translation import gettext as _
 
 from cityexchange.core import hooks
-from cityexchange.core.errors import InvalidInput
 from cityexchange.core.restrict import get_for, restrict
 from cityexchange.core.search import prefix_q
 from cityexchange.core.text import fold
@@ -20,10 +18,8 @@ from .models import (
     City,
     CityName,
     Country,
-    Language,
     Membership,
     MembershipApplication,
-    Sector,
 )
 
 
@@ -128,19 +124,3 @@ def admission_vote_under_way(city: City) -> Any:
 
 def memberships_public() -> QuerySet[Membership]:
     return Membership.objects.select_related("city", "city__country").order_by("city__name")
-
-
-def clean_content_filters(f: Any) -> None:
-    """The filters practice and challenge lists share (`q`, `sector`, `country`, `language`): trimmed and
-    upper-cased in place; an unknown value is an InvalidInput naming the filter."""
-    f.q = (f.q or "").strip()
-    if len(f.q) > 100:
-        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
-    if f.sector and not Sector.objects.filter(code=f.sector).exists():
-        raise InvalidInput(_("Unknown sector: %(v)s.") % {"v": f.sector[:40]}, field="sector")
-    if f.country:
-        f.country = f.country.upper()
-        if not Country.objects.filter(iso2=f.country).exists():
-            raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": f.country[:10]}, field="country")
-    if f.language and not Language.objects.filter(code=f.language).exists():
-        raise InvalidInput(_("Unknown language code: %(v)s.") % {"v": f.language[:20]}, field="language")
