@@ -7,19 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import user_city_ids
-from cityexchange.core.errors import InvalidInput, PermissionDenied
-from cityexchange.core.ids import safe_id
+from cityexchange.core.errors import PermissionDenied
 from cityexchange.core.restrict import restrict
-from cityexchange.registry.models import City, Country, Sector
+from cityexchange.registry.models import City
 
 from . import permissions
+from .filters import CooperationFilters, RegisterFilters
 from .models import Agreement, ContactRequest, Cooperation, EvaluationResult, EvidenceDocument, Participant, StageEvent
-from .stages import AGREEMENT_KIND_CHOICES, FINAL, OPEN, PATH, Stage, label
+from .stages import FINAL, OPEN, PATH, Stage, label
 
 
 def request_expiry_days() -> int:
@@ -28,14 +28,6 @@ def request_expiry_days() -> int:
 
 def stalled_days() -> int:
     return int(getattr(settings, "COOPERATION_STALLED_DAYS", 60))
-
-
-def _pk(value: Any) -> int:
-    """A filter's id as an int, 0 when no row could have it."""
-    try:
-        return safe_id(int(value))
-    except (TypeError, ValueError):
-        return 0
 
 
 # --- Contact requests.
@@ -80,27 +72,9 @@ def my_cooperations(user: Any) -> QuerySet[Cooperation]:
     return cooperations_visible_to(user).filter(participants__city_id__in=user_city_ids(user)).distinct()
 
 
-@dataclass
-class CooperationFilters:
-    city: str = ""
-    stage: str = ""
-    stalled: bool = False
-
-
-def cooperation_list(user: Any, f: CooperationFilters) -> QuerySet[Cooperation]:
-    qs = cooperations_visible_to(user)
-    if f.city:
-        pk = _pk(f.city)
-        if not pk:
-            raise InvalidInput(_("Unknown city: %(v)s.") % {"v": str(f.city)[:20]}, field="city")
-        qs = qs.filter(participants__city_id=pk)
-    if f.stage:
-        if f.stage not in {s.value for s in Stage}:
-            raise InvalidInput(_("Unknown stage: %(v)s.") % {"v": f.stage[:30]}, field="stage")
-        qs = qs.filter(stage=f.stage)
-    if f.stalled:
-        qs = qs.filter(pk__in=stalled_cooperations().values("pk"))
-    return qs.distinct()
+def cooperation_list(user: Any, filters: CooperationFilters) -> QuerySet[Cooperation]:
+    """What `user` may see, filtered (cooperation.filters). Raises InvalidInput naming a bad filter."""
+    return filters.apply(cooperations_visible_to(user)).distinct()
 
 
 def stalled_cooperations(now: dt.datetime | None = None) -> QuerySet[Cooperation]:
@@ -183,65 +157,10 @@ def timeline(user: Any, cooperation: Cooperation) -> list[TimelineEntry]:
 # --- The public register of agreements.
 
 
-@dataclass
-class RegisterFilters:
-    q: str = ""
-    country: str = ""
-    city: str = ""
-    kind: str = ""
-    sector: str = ""
-    year: str = ""
-    practice: str = ""
-
-
-def validate_register_filters(f: RegisterFilters) -> RegisterFilters:
-    """Unknown values are an error naming the filter, never a silently empty or widened list."""
-    f.q = (f.q or "").strip()
-    if len(f.q) > 100:
-        raise InvalidInput(_("The search text is too long (100 characters at most)."), field="q")
-    if f.country:
-        f.country = f.country.upper()
-        if not Country.objects.filter(iso2=f.country[:2]).exists() or len(f.country) != 2:
-            raise InvalidInput(_("Unknown country code: %(v)s.") % {"v": f.country[:10]}, field="country")
-    if f.city and not _pk(f.city):
-        raise InvalidInput(_("Unknown city: %(v)s.") % {"v": str(f.city)[:20]}, field="city")
-    if f.kind and f.kind not in {k for k, _label in AGREEMENT_KIND_CHOICES}:
-        raise InvalidInput(_("Unknown kind of agreement: %(v)s.") % {"v": f.kind[:30]}, field="kind")
-    if f.sector and not Sector.objects.filter(code=f.sector[:40]).exists():
-        raise InvalidInput(_("Unknown sector: %(v)s.") % {"v": f.sector[:40]}, field="sector")
-    if f.year and (not str(f.year).isdigit() or not 1900 <= int(f.year) <= 2200):
-        raise InvalidInput(_("A year is a number such as 2026."), field="year")
-    if f.practice and not _pk(f.practice):
-        raise InvalidInput(_("Unknown practice: %(v)s.") % {"v": str(f.practice)[:20]}, field="practice")
-    return f
-
-
 def agreements_public(filters: RegisterFilters | None = None) -> QuerySet[Agreement]:
-    """Every signed agreement (the register is public), filtered. Raises InvalidInput naming a bad filter."""
-    f = validate_register_filters(filters or RegisterFilters())
-    qs = Agreement.objects.select_related(
-        "cooperation", "cooperation__practice", "cooperation__practice__city", "cooperation__challenge"
-    ).prefetch_related(
-        Prefetch("cooperation__participants", queryset=Participant.objects.select_related("city", "city__country"))
-    )
-    if f.country:
-        qs = qs.filter(cooperation__participants__city__country_id=f.country)
-    if f.city:
-        qs = qs.filter(cooperation__participants__city_id=_pk(f.city))
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.sector:
-        qs = qs.filter(cooperation__practice__sectors__code=f.sector)
-    if f.year:
-        qs = qs.filter(signed_on__year=int(f.year))
-    if f.practice:
-        qs = qs.filter(cooperation__practice_id=_pk(f.practice))
-    if f.q:
-        qs = qs.filter(
-            Q(title__icontains=f.q)
-            | Q(cooperation__title__icontains=f.q)
-            | Q(cooperation__participants__city__name__icontains=f.q)
-        )
+    """Every signed agreement (the register is public), filtered (cooperation.filters), newest first. Raises
+    InvalidInput naming a bad filter."""
+    qs = (filters or RegisterFilters()).apply(Agreement.objects.all())
     return (
         Agreement.objects.filter(pk__in=qs.values("pk"))
         .select_related("cooperation", "cooperation__practice", "cooperation__practice__city", "cooperation__challenge")
