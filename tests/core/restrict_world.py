@@ -26,6 +26,7 @@ from cityexchange.desk.models import TranslationVersion
 from cityexchange.forum.models import Event, Meeting, MeetingRequest, MeetingTable, Registration, ScheduleRun, Slot
 from cityexchange.governance.models import Body, Document, GroupMember, MajorityRule, Vote, WorkingGroup
 from cityexchange.governance.models import Meeting as GroupMeeting
+from cityexchange.matching.models import Alert
 from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City, Membership, MembershipApplication
 from tests.challenges.factories import ChallengeFactory
@@ -262,6 +263,15 @@ def applications(w: People) -> Rows:
     }
 
 
+def alerts(w: People) -> Rows:
+    """The owner's officer's standing search, and a colleague's for the same city (an alert is its subscriber's)."""
+    colleague = CityRoleFactory(city=w.owner).user
+    return {
+        "mine": Alert.objects.create(user=w.owner_officer, city=w.owner, query="buses"),
+        "colleague": Alert.objects.create(user=colleague, city=w.owner, query="water"),
+    }
+
+
 BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Practice: practices,
     Challenge: challenges,
@@ -281,4 +291,5 @@ BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     City: cities,
     Membership: memberships,
     MembershipApplication: applications,
+    Alert: alerts,
 }

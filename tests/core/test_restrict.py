@@ -18,6 +18,7 @@ from cityexchange.desk.models import TranslationVersion
 from cityexchange.forum.models import Event, Meeting, MeetingRequest, Registration
 from cityexchange.governance.models import Body, Document, Vote, WorkingGroup
 from cityexchange.governance.models import Meeting as GroupMeeting
+from cityexchange.matching.models import Alert
 from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City, Membership, MembershipApplication
 from tests.core import restrict_world as world
@@ -88,6 +89,8 @@ EXPECTED: dict[tuple[type[Model], str], dict[str, str]] = {
     (Membership, "view"): rows(anonymous=ALL, no_city=ALL, other=ALL),
     (Membership, "change"): rows(owner=""),
     (MembershipApplication, "view"): rows(),
+    # A standing search is its subscriber's alone: not the city's colleagues', not the secretariat's.
+    (Alert, "view"): rows(owner="mine", secretariat=""),
 }
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.challenges.models import Challenge
 from cityexchange.core.api_support import AUTH_OPTIONAL, AUTH_REQUIRED, RATE_LIMITED, ErrorOut
-from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.errors import InvalidInput
 from cityexchange.core.filtering import query_schema
 from cityexchange.core.ratelimit import api_rate_limit
 from cityexchange.core.restrict import get_for
@@ -204,7 +204,7 @@ class AlertOut(Schema):
 
 @router.get("/alerts", response=list[AlertOut], auth=AUTH_REQUIRED)
 def alerts(request: HttpRequest) -> Any:
-    return Alert.objects.filter(user=actor(request)).prefetch_related("hits")
+    return Alert.objects.restrict(actor(request)).prefetch_related("hits")
 
 
 @router.post("/alerts", response={201: AlertOut, **ERRORS}, auth=AUTH_REQUIRED)
@@ -221,9 +221,7 @@ def alert_create(request: HttpRequest, payload: AlertIn) -> Any:
 
 @router.delete("/alerts/{alert_id}", response={204: None, **ERRORS}, auth=AUTH_REQUIRED)
 def alert_delete(request: HttpRequest, alert_id: int) -> Any:
-    alert = Alert.objects.filter(pk=alert_id, user=actor(request)).first()
-    if alert is None:
-        raise NotFound(_("There is no such alert."))
+    alert = get_for(actor(request), Alert, alert_id)
     services.alert_delete(actor=actor(request), alert=alert)
     return Status(204, None)
 

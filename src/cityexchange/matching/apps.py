@@ -8,10 +8,11 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        from cityexchange.core import hooks
+        from cityexchange.core import hooks, restrict
 
-        from . import receivers  # connects the signal receivers
+        from . import permissions, receivers  # receivers: connects the signal receivers
         from .library import LibrarySearch
 
+        restrict.register(*permissions.POLICIES)
         hooks.provide("demo.load_context", receivers.indexing_deferred)
         hooks.provide("practices.search", LibrarySearch)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pgvector.django import HalfVectorField, HnswIndex
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 
 class IndexedDocument(models.Model):
@@ -142,6 +143,9 @@ class Alert(TimeStamped):
     query = models.CharField(_("search"), max_length=300, blank=True)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
+
+    # Who may see or do what: matching.permissions.AlertPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alert")

@@ -52,7 +52,7 @@ def challenge_recommendations(request: HttpRequest, challenge_id: int) -> HttpRe
     results = search.recommend_for_challenge(actor(request), challenge)
     cities = search.peer_cities_for_challenge(actor(request), challenge)
     subscribed = (
-        request.user.is_authenticated and Alert.objects.filter(user=actor(request), challenge=challenge).exists()
+        request.user.is_authenticated and Alert.objects.restrict(actor(request)).filter(challenge=challenge).exists()
     )
     strong, possible = search.strong_and_possible(results)
     context = {
@@ -95,16 +95,14 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("You will be told when a new practice matches."))
             return redirect(safe_next(request, "matching:alerts"))
-    alerts = Alert.objects.filter(user=actor(request)).select_related("challenge", "city").prefetch_related("hits")
+    alerts = Alert.objects.restrict(actor(request)).select_related("challenge", "city").prefetch_related("hits")
     return render(request, "matching/alerts.html", {"form": form, "alerts": alerts}, status=422 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def alert_delete(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = Alert.objects.filter(pk=alert_id, user=actor(request)).first()
-    if alert is None:
-        raise NotFound(_("There is no such alert."))
+    alert = get_for(actor(request), Alert, alert_id)
     services.alert_delete(actor=actor(request), alert=alert)
     return redirect("matching:alerts")
 
