@@ -52,3 +52,20 @@ def test_demo_loads_every_stage_and_is_idempotent(demo_cities):
 def test_demo_without_practices_degrades(reference):
     assert demo.load(io.StringIO()) == []
     assert not Cooperation.objects.exists()
+
+
+def test_demo_asks_the_desk_for_the_fresh_message_in_portuguese(demo_cities):
+    from cityexchange.desk import selectors as desk_selectors
+    from cityexchange.desk.models import TranslationRequest
+
+    demo.load(io.StringIO())
+    req = ContactRequest.objects.get(status="pending")
+    assert req.language_id == "en"
+    asked = TranslationRequest.objects.get(contact_request=req)
+    assert asked.language_id == "pt" and asked.requested_by.email == f"officer.saopaulo@{demo.DOMAIN}"
+    kazan = CityRole.objects.get(city=demo_cities["kazan"]).user
+    stranger = CityRole.objects.get(city=demo_cities["shanghai"]).user
+    assert [w.item for w in desk_selectors.wanted(["pt"], kazan)[0].items] == [req]
+    assert desk_selectors.wanted(["pt"], stranger)[0].items == []  # a message is its two cities' only
+    demo.load(io.StringIO())
+    assert TranslationRequest.objects.filter(contact_request=req).count() == 1

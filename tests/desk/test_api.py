@@ -33,6 +33,7 @@ def test_languages_and_requests(client, practice, kazan_officer):
     assert r.status_code == 201 and r.json() == {
         "practice_id": practice.pk,
         "challenge_id": None,
+        "contact_request_id": None,
         "language": "ru",
         "readers": 1,
     }

@@ -110,6 +110,7 @@ def contact_request_create(request: HttpRequest, payload: ContactRequestIn) -> A
         challenge=challenge,
         message=payload.message,
         from_city=_city(payload.from_city_id, "from_city_id"),
+        language=payload.language,
     )
     return Status(201, req)
 

@@ -3,7 +3,9 @@ the services (so the audit log and the register fill as they would in life). Ide
 already has its demo cooperation gets no second one.
 
 Leaves one fresh contact request from Kazan's officer to São Paulo, so the whole flow can be tried in the browser:
-sign in as officer.saopaulo@demo.cityexchange.org to accept it, then take the cooperation through its stages.
+sign in as officer.saopaulo@demo.cityexchange.org to accept it, then take the cooperation through its stages. São
+Paulo's officer has asked the translation desk for that message in Portuguese: the request is listed on the desk to
+the two cities' officers only (the message is theirs), for Kazan's to translate and Kazan's coordinator to approve.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Any, TextIO
 from django.utils import timezone
 
 from cityexchange.accounts.models import User
+from cityexchange.core.errors import DomainError
+from cityexchange.desk import services as desk_services
+from cityexchange.desk.models import TranslationRequest
 from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City
 
@@ -137,6 +142,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
             if (provider_slug, adopter_slug) == STALLED:
                 Cooperation.objects.filter(pk=coop.pk).update(last_activity_at=timezone.now() - dt.timedelta(days=200))
     fresh = _fresh_request()
+    _ask_for_the_message_in_portuguese()
     stdout.write(
         f"Demo cooperation: {made} new cooperations ({Cooperation.objects.count()} in all), "
         f"{'a fresh' if fresh else 'no new'} contact request Kazan → São Paulo."
@@ -168,7 +174,25 @@ def _fresh_request() -> ContactRequest | None:
             "Kazan's transport department would like to learn how you planned and enforced the lanes: "
             "could we talk by video next week, and perhaps visit in spring?"
         ),
+        language="en",
     )
+
+
+def _ask_for_the_message_in_portuguese() -> None:
+    reader = _officer("saopaulo")
+    message = (
+        ContactRequest.objects.filter(from_city__name="Kazan", to_city__name="São Paulo", language_id="en")
+        .order_by("-created_at")
+        .first()
+    )
+    if reader is None or message is None:
+        return
+    if TranslationRequest.objects.filter(contact_request=message, language_id="pt", requested_by=reader).exists():
+        return  # asked on an earlier run
+    try:
+        desk_services.translation_request(actor=reader, item=message, language="pt")
+    except DomainError:
+        return  # e.g. translated meanwhile
 
 
 __all__: list[Any] = ["load"]

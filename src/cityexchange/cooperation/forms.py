@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.forms import KeepsWork
 from cityexchange.practices.models import Indicator
-from cityexchange.registry.models import City, Sector
+from cityexchange.registry.models import City, Language, Sector
 
 from .models import Cooperation
 from .stages import AGREEMENT_KIND_CHOICES, REQUIRES, Evidence, Result, Signatory, Stage
@@ -49,6 +49,10 @@ class ContactRequestForm(KeepsWork):
         help_text=_("Who you are, what your city needs, what you would like to learn."),
     )
     from_city = forms.TypedChoiceField(label=_("On behalf of"), coerce=int, required=False)
+    # Kept with the message, so the translation desk knows what to translate it from.
+    language = forms.ModelChoiceField(
+        label=_("Language it is written in"), queryset=Language.objects.all(), to_field_name="code", required=False
+    )
 
     def __init__(self, *args: Any, cities: list[City] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

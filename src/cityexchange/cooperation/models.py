@@ -3,6 +3,9 @@ agreements (the public register)."""
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +51,16 @@ class ContactRequest(TimeStamped):
     # "p<id>" or "c<id>": lets the database refuse a second open request about the same thing.
     subject_key = models.CharField(max_length=30)
     message = models.TextField(_("message"))
+    # The language the message is written in (the translation desk translates it from there); unknown (null) only
+    # for messages sent before it was recorded.
+    language = models.ForeignKey(
+        "registry.Language",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language of the message"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     expires_at = models.DateTimeField(_("answer by"), db_index=True)
     requested_by = models.ForeignKey(
@@ -81,6 +94,64 @@ class ContactRequest(TimeStamped):
     @property
     def subject(self) -> object:
         return self.practice or self.challenge
+
+    # What the translation desk shows of a message (cooperation.desk_subject): its first words stand for a title,
+    # and the city that wrote it is the one that approves its translations.
+    TITLE_LENGTH = 80
+
+    @property
+    def title(self) -> str:
+        first = " ".join(self.message.split())
+        return first if len(first) <= self.TITLE_LENGTH else first[: self.TITLE_LENGTH - 1].rstrip() + "…"
+
+    @property
+    def city(self) -> Any:
+        return self.from_city
+
+    def source_digest(self) -> str:
+        """A fingerprint of the text a translation renders (the message is never edited, so it stays current)."""
+        return hashlib.sha256(self.message.encode()).hexdigest()
+
+
+class ContactRequestTranslation(TimeStamped):
+    """A contact message in another language, approved on the translation desk by the city that wrote it (or the
+    secretariat); shown to the two cities as a translation, with the city that translated it."""
+
+    contact_request = models.ForeignKey(ContactRequest, on_delete=models.CASCADE, related_name="translations")
+    language = models.ForeignKey("registry.Language", on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("message"))
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    translated_for = models.ForeignKey(
+        "registry.City",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by (city)"),
+    )
+    source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
+    approved_at = models.DateTimeField(_("approved"))
+
+    class Meta:
+        ordering = ["language_id"]
+        verbose_name = _("contact message translation")
+        verbose_name_plural = _("contact message translations")
+        constraints = [
+            models.UniqueConstraint(fields=["contact_request", "language"], name="one_contact_translation_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_request_id} [{self.language_id}]"
+
+    @property
+    def is_full(self) -> bool:
+        return True
+
+    @property
+    def is_out_of_date(self) -> bool:
+        return self.source_digest != self.contact_request.source_digest()
 
 
 class Cooperation(TimeStamped):

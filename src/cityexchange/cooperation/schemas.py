@@ -17,6 +17,7 @@ class ContactRequestIn(Schema):
     challenge_id: int | None = None
     message: str
     from_city_id: int | None = Field(None, description="Needed only when you work for several cities.")
+    language: str = Field("", description="ISO 639-1 code of the message's language; by default your interface's.")
 
 
 class AnswerIn(Schema):
@@ -30,6 +31,7 @@ class ContactRequestOut(Schema):
     practice_id: int | None
     challenge_id: int | None
     message: str
+    language_id: str | None = Field(description="The message's language (null for messages sent before it was kept).")
     status: str
     expires_at: dt.datetime
     answer: str

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cityexchange.accounts.permissions import is_secretariat
@@ -18,9 +19,10 @@ from cityexchange.challenges.selectors import challenges_visible_to
 from cityexchange.core import hooks
 from cityexchange.core.audit import audit, snapshot
 from cityexchange.core.errors import Conflict, InvalidInput, InvalidTransition, require
+from cityexchange.core.locale_names import content_code
 from cityexchange.practices.models import Indicator, Practice
 from cityexchange.practices.selectors import practices_visible_to
-from cityexchange.registry.models import City, Membership
+from cityexchange.registry.models import City, Language, Membership
 
 from . import permissions, selectors
 from .models import (
@@ -75,8 +77,10 @@ def contact_request_create(
     practice: Practice | None = None,
     challenge: Challenge | None = None,
     from_city: City | None = None,
+    language: str = "",
 ) -> ContactRequest:
-    """An officer asks the city that owns `practice` (or states `challenge`) to talk."""
+    """An officer asks the city that owns `practice` (or states `challenge`) to talk. `language`: the one the message
+    is written in (the translation desk translates it from there); by default the sender's interface language."""
     mine = sorted(permissions.my_city_ids(actor))
     require(bool(mine), _("Only officers of a member city can ask for contact."))
     if (practice is None) == (challenge is None):
@@ -102,6 +106,7 @@ def contact_request_create(
     if not _is_active_member(to_city):
         raise InvalidInput(_("%(city)s is not an active member.") % {"city": to_city}, field="practice")
     message = _text(message, "message", required=True)
+    written_in = _message_language(language)
     duplicate = ContactRequest.objects.filter(
         from_city=city, to_city=to_city, subject_key=key, status=ContactRequest.Status.PENDING
     )
@@ -120,6 +125,7 @@ def contact_request_create(
                 challenge=challenge,
                 subject_key=key,
                 message=message,
+                language=written_in,
                 requested_by=actor,
                 expires_at=now + dt.timedelta(days=selectors.request_expiry_days()),
             )
@@ -128,6 +134,16 @@ def contact_request_create(
     audit(actor, "contact_request.create", req, after=snapshot(req, ["from_city", "to_city", "subject_key"]))
     _notify(req.to_city_id, "contact_request", req.pk)
     return req
+
+
+def _message_language(code: str) -> Language:
+    """The language a message is written in: the one named, else the sender's interface language."""
+    wanted = (code or "").strip().lower() or content_code(get_language())
+    # Compared in Python: a client's string never reaches the database as a query value.
+    known = {lang.code: lang for lang in Language.objects.all()}
+    if wanted not in known:
+        raise InvalidInput(_("Unknown language: %(v)s.") % {"v": wanted[:20]}, field="language")
+    return known[wanted]
 
 
 def _pending(req: ContactRequest) -> ContactRequest:

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.challenges.models import Challenge
 from cityexchange.core.errors import DomainError, InvalidInput, PermissionDenied
+from cityexchange.core.locale_names import content_code
 from cityexchange.core.ratelimit import rate_limit
 from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, querydict_without
+from cityexchange.desk.selectors import ask_state
 from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City
 from cityexchange.registry.selectors import get_city
@@ -25,6 +27,7 @@ from . import opendata, permissions, selectors, services
 from .forms import AnswerForm, ContactRequestForm, MoveForm, NoteForm, RegisterFilterForm
 from .models import ContactRequest, EvidenceDocument
 from .stages import FINAL, PATH, Stage, allowed_moves, label
+from .translated import ORIGINAL_PARAM, reading_for
 
 
 @login_required
@@ -73,9 +76,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     else:
         raise InvalidInput(_("Choose a practice or a challenge to ask about."), field="practice")
     cities = list(City.objects.filter(pk__in=user_city_ids(user)).exclude(pk=(practice or challenge).city_id))  # type: ignore[union-attr]
-    form = ContactRequestForm(
-        request.POST or None, cities=cities, initial={"from_city": cities[0].pk if cities else None}
-    )
+    initial = {"from_city": cities[0].pk if cities else None, "language": content_code(request.LANGUAGE_CODE)}
+    form = ContactRequestForm(request.POST or None, cities=cities, initial=initial)
     if request.method == "POST" and form.is_valid():
         from_city = next((c for c in cities if c.pk == form.cleaned_data.get("from_city")), None)
         try:
@@ -85,6 +87,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 challenge=challenge,
                 message=form.cleaned_data["message"],
                 from_city=from_city,
+                # Not chosen: the service takes the interface's language.
+                language=form.cleaned_data["language"].code if form.cleaned_data.get("language") else "",
             )
         except DomainError as exc:
             apply_error(request, form, exc)
@@ -125,11 +129,16 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
             apply_error(request, form, exc)
         else:
             return redirect("cooperation:contact", pk=req.pk)
+    # The message in the reader's language where the desk has an approved translation, and the offer to ask for one.
+    code = content_code(request.LANGUAGE_CODE)
+    text = reading_for(req, code, want_original=ORIGINAL_PARAM in request.GET)
     return render(
         request,
         "cooperation/contact.html",
         {
             "req": req,
+            "text": text,
+            "ask": ask_state(user, req, code, text.available),
             "form": form,
             "can_answer": permissions.can_answer(user, req) and req.status == ContactRequest.Status.PENDING,
             "can_withdraw": permissions.can_withdraw(user, req) and req.status == ContactRequest.Status.PENDING,

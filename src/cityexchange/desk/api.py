@@ -20,26 +20,34 @@ from cityexchange.registry.models import City
 from . import selectors, services
 from .models import TranslationRequest, TranslationVersion
 from .schemas import LanguagesIn, LanguagesOut, RequestIn, RequestOut, ReturnIn, TranslationIn, VersionOut, WantedOut
-from .subjects import VERSION_TEXTS, subject_of
+from .subjects import VERSION_TEXTS, kinds, message_model, subject_of
 
 router = Router(tags=["translation desk"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _item(user: Any, practice_id: int | None, challenge_id: int | None) -> Any:
-    """The practice or the challenge named (exactly one), if `user` may see it."""
-    if (practice_id is None) == (challenge_id is None):
-        raise InvalidInput(_("Give either practice_id or challenge_id."), field="practice_id")
+def _item(user: Any, practice_id: int | None, challenge_id: int | None, contact_request_id: int | None) -> Any:
+    """The practice, challenge or contact message named (exactly one), if `user` may see it: a message only for the
+    two cities' officers and the secretariat (404 for anyone else)."""
+    named = [i for i in (practice_id, challenge_id, contact_request_id) if i is not None]
+    if len(named) != 1:
+        raise InvalidInput(_("Give one of practice_id, challenge_id and contact_request_id."), field="practice_id")
     if practice_id is not None:
         return get_for(user, Practice, practice_id)
-    return get_for(user, Challenge, challenge_id)
+    if challenge_id is not None:
+        return get_for(user, Challenge, challenge_id)
+    return get_for(user, message_model(), contact_request_id)
+
+
+def _ids(row: Any) -> dict[str, int | None]:
+    """The item a request, version or wanted entry is of, by the fields the API names it with."""
+    return {f"{kind.kind}_id": getattr(row, f"{kind.kind}_id", None) for kind in kinds()}
 
 
 def version_out(v: TranslationVersion) -> dict[str, Any]:
     return {
         "id": v.pk,
-        "practice_id": v.practice_id,
-        "challenge_id": v.challenge_id,
+        **_ids(v),
         "language": v.language_id,
         "number": v.number,
         "status": v.status,
@@ -68,8 +76,7 @@ def wanted(request: HttpRequest, language: str = "") -> Any:
     return [
         {
             "kind": item.kind,
-            "practice_id": item.item.pk if item.kind == "practice" else None,
-            "challenge_id": item.item.pk if item.kind == "challenge" else None,
+            **{f"{kind.kind}_id": item.item.pk if item.kind == kind.kind else None for kind in kinds()},
             "title": item.item.title,
             "city": item.item.city.name,
             "original_language": item.item.language_id,
@@ -78,14 +85,14 @@ def wanted(request: HttpRequest, language: str = "") -> Any:
             "waiting_version_id": item.waiting.pk if item.waiting else None,
             "out_of_date": item.out_of_date,
         }
-        for column in selectors.wanted(codes)
+        for column in selectors.wanted(codes, actor(request))
         for item in column.items
     ]
 
 
 @router.post("/requests", response={201: RequestOut, **ERRORS}, auth=AUTH_REQUIRED, summary="Ask for a translation")
 def ask(request: HttpRequest, payload: RequestIn) -> Any:
-    item = _item(actor(request), payload.practice_id, payload.challenge_id)
+    item = _item(actor(request), payload.practice_id, payload.challenge_id, payload.contact_request_id)
     made = services.translation_request(actor=actor(request), item=item, language=payload.language)
     readers = TranslationRequest.objects.filter(
         **subject_of(item).key, language_id=made.language_id, fulfilled_at__isnull=True
@@ -93,8 +100,7 @@ def ask(request: HttpRequest, payload: RequestIn) -> Any:
     return Status(
         201,
         {
-            "practice_id": made.practice_id,
-            "challenge_id": made.challenge_id,
+            **_ids(made),
             "language": made.language_id,
             "readers": readers,
         },
@@ -105,13 +111,13 @@ def ask(request: HttpRequest, payload: RequestIn) -> Any:
 def submit(request: HttpRequest, payload: TranslationIn) -> Any:
     """A new version of the translation into `language`; it waits for the approval of the item's city."""
     user = actor(request)
-    item = _item(user, payload.practice_id, payload.challenge_id)
+    item = _item(user, payload.practice_id, payload.challenge_id, payload.contact_request_id)
     city = None
     if payload.city_id is not None:
         city = City.objects.filter(pk=safe_id(payload.city_id)).first()
         if city is None:
             raise InvalidInput(_("There is no city with id %(id)s.") % {"id": payload.city_id}, field="city_id")
-    data = payload.dict(exclude={"practice_id", "challenge_id", "language", "city_id"})
+    data = payload.dict(exclude={"practice_id", "challenge_id", "contact_request_id", "language", "city_id"})
     version = services.translation_submit(actor=user, item=item, language=payload.language, data=data, city=city)
     return Status(201, version_out(version))
 

@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from cityexchange.core.models import TimeStamped
 from cityexchange.core.restrict import RestrictedQuerySet
 
+# A request or a version is of exactly one practice, challenge or contact message.
+ONE_ITEM = (
+    Q(practice__isnull=False, challenge__isnull=True, contact_request__isnull=True)
+    | Q(practice__isnull=True, challenge__isnull=False, contact_request__isnull=True)
+    | Q(practice__isnull=True, challenge__isnull=True, contact_request__isnull=False)
+)
+
 
 class LanguageSkill(models.Model):
     """A language an officer declared they read and write: they hear of requests into it."""
@@ -35,9 +42,10 @@ class LanguageSkill(models.Model):
 
 
 class TranslationRequest(TimeStamped):
-    """One reader asking for a practice in one language. Open until a translation into it is approved."""
+    """One reader asking for a practice, a challenge or a contact message in one language. Open until a translation
+    into it is approved."""
 
-    # Exactly one of practice and challenge.
+    # Exactly one of practice, challenge and contact_request (desk.subjects names them its kinds).
     practice = models.ForeignKey(
         "practices.Practice",
         on_delete=models.CASCADE,
@@ -53,6 +61,15 @@ class TranslationRequest(TimeStamped):
         blank=True,
         related_name="translation_requests",
         verbose_name=_("challenge"),
+    )
+    # A lazy reference to an app above the desk (cooperation), as Django relations between apps are.
+    contact_request = models.ForeignKey(
+        "cooperation.ContactRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translation_requests",
+        verbose_name=_("contact message"),
     )
     language = models.ForeignKey(
         "registry.Language", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
@@ -79,20 +96,21 @@ class TranslationRequest(TimeStamped):
                 condition=Q(fulfilled_at__isnull=True),
                 name="one_open_challenge_request_per_reader",
             ),
-            models.CheckConstraint(
-                condition=Q(practice__isnull=False, challenge__isnull=True)
-                | Q(practice__isnull=True, challenge__isnull=False),
-                name="request_of_a_practice_or_a_challenge",
+            models.UniqueConstraint(
+                fields=["contact_request", "language", "requested_by"],
+                condition=Q(fulfilled_at__isnull=True),
+                name="one_open_message_request_per_reader",
             ),
+            models.CheckConstraint(condition=ONE_ITEM, name="request_of_one_item"),
         ]
         indexes = [models.Index(fields=["language", "fulfilled_at"])]
 
     def __str__(self) -> str:
-        return f"{self.practice_id or self.challenge_id} → {self.language_id}"
+        return f"{self.practice_id or self.challenge_id or self.contact_request_id} → {self.language_id}"
 
     @property
     def item(self) -> Any:
-        return self.practice if self.practice_id else self.challenge
+        return _item(self)
 
 
 class TranslationVersion(TimeStamped):
@@ -105,7 +123,7 @@ class TranslationVersion(TimeStamped):
         APPROVED = "approved", _("Approved")
         SUPERSEDED = "superseded", _("Replaced by a later version")
 
-    # Exactly one of practice and challenge.
+    # Exactly one of practice, challenge and contact_request.
     practice = models.ForeignKey(
         "practices.Practice",
         on_delete=models.CASCADE,
@@ -121,6 +139,14 @@ class TranslationVersion(TimeStamped):
         blank=True,
         related_name="translation_versions",
         verbose_name=_("challenge"),
+    )
+    contact_request = models.ForeignKey(
+        "cooperation.ContactRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translation_versions",
+        verbose_name=_("contact message"),
     )
     language = models.ForeignKey(
         "registry.Language", on_delete=models.PROTECT, related_name="+", verbose_name=_("language")
@@ -145,6 +171,7 @@ class TranslationVersion(TimeStamped):
     results_text = models.TextField(_("results"), blank=True)
     description = models.TextField(_("description"), blank=True)
     desired_outcome = models.TextField(_("desired outcome"), blank=True)
+    message = models.TextField(_("message"), blank=True)  # a contact message's
     indicator_names = models.JSONField(_("indicator names"), default=list, blank=True)
     source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
     status = models.CharField(
@@ -173,16 +200,22 @@ class TranslationVersion(TimeStamped):
             models.UniqueConstraint(
                 fields=["challenge", "language", "number"], name="unique_challenge_translation_version"
             ),
-            models.CheckConstraint(
-                condition=Q(practice__isnull=False, challenge__isnull=True)
-                | Q(practice__isnull=True, challenge__isnull=False),
-                name="version_of_a_practice_or_a_challenge",
+            models.UniqueConstraint(
+                fields=["contact_request", "language", "number"], name="unique_message_translation_version"
             ),
+            models.CheckConstraint(condition=ONE_ITEM, name="version_of_one_item"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.practice_id or self.challenge_id} [{self.language_id}] v{self.number}"
+        item_id = self.practice_id or self.challenge_id or self.contact_request_id
+        return f"{item_id} [{self.language_id}] v{self.number}"
 
     @property
     def item(self) -> Any:
-        return self.practice if self.practice_id else self.challenge
+        return _item(self)
+
+
+def _item(row: TranslationRequest | TranslationVersion) -> Any:
+    if row.practice_id:
+        return row.practice
+    return row.challenge if row.challenge_id else row.contact_request

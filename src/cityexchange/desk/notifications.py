@@ -19,7 +19,9 @@ from .subjects import subject_of
 
 def _version(version_id: int) -> TranslationVersion | None:
     return (
-        TranslationVersion.objects.select_related("practice", "challenge", "language", "city", "translator")
+        TranslationVersion.objects.select_related(
+            "practice", "challenge", "contact_request", "language", "city", "translator"
+        )
         .filter(pk=version_id)
         .first()
     )
@@ -29,17 +31,23 @@ def _version(version_id: int) -> TranslationVersion | None:
 def send_request_notice(request_id: int) -> int:
     """To the officers who declared the requested language (not the reader who asked)."""
     request = (
-        TranslationRequest.objects.select_related("practice", "challenge", "language").filter(pk=request_id).first()
+        TranslationRequest.objects.select_related("practice", "challenge", "contact_request", "language")
+        .filter(pk=request_id)
+        .first()
     )
     if request is None:
         return 0
     item = request.item
+    roles = CityRole.objects.filter(city__membership__status="active")
+    cities = subject_of(item).translating_city_ids()
+    if cities is not None:  # a private message: only its two cities' officers may read it, so only they hear of it
+        roles = roles.filter(city_id__in=cities)
     users = list(
         User.objects.filter(
             is_active=True,
             pk__in=LanguageSkill.objects.filter(language_id=request.language_id).values("user_id"),
         )
-        .filter(pk__in=CityRole.objects.filter(city__membership__status="active").values("user_id"))
+        .filter(pk__in=roles.values("user_id"))
         .exclude(pk=request.requested_by_id)
         .order_by("pk")
     )
@@ -68,7 +76,7 @@ def send_review_notice(version_id: int) -> int:
     item = version.item
     users = list(
         User.objects.filter(
-            is_active=True, pk__in=CityRole.objects.filter(city_id=item.city_id).values("user_id")
+            is_active=True, pk__in=CityRole.objects.filter(city_id=subject_of(item).owner_city_id).values("user_id")
         ).order_by("pk")
     )
     link = settings.SITE_URL + reverse("desk:review", kwargs={"version_id": version.pk})

@@ -14,6 +14,7 @@ from cityexchange.accounts.permissions import is_secretariat, user_city_ids
 from cityexchange.core.restrict import EVERYTHING, NOTHING, Policy, allows, signed_in
 
 from .models import TranslationVersion
+from .subjects import kinds, listed_for
 
 
 class TranslationVersionPolicy(Policy[TranslationVersion]):
@@ -26,14 +27,18 @@ class TranslationVersionPolicy(Policy[TranslationVersion]):
             return EVERYTHING
         if not signed_in(user):
             return NOTHING
-        return Q(translator_id=user.pk) | self.review(user)
+        # A translator keeps seeing their versions, unless of a private message they may no longer read.
+        return (Q(translator_id=user.pk) & listed_for(user)) | self.review(user)
 
     def review(self, user: Any) -> Q:
-        """Approve or send back: the city of the practice or challenge translated, and the secretariat."""
+        """Approve or send back: the city that wrote the item (a practice's, a challenge's, a message's sender),
+        and the secretariat."""
         if is_secretariat(user):
             return EVERYTHING
-        mine = user_city_ids(user)
-        return Q(practice__city_id__in=mine) | Q(challenge__city_id__in=mine)
+        rows = NOTHING
+        for kind in kinds():
+            rows |= kind.reviewed_by(user)
+        return rows
 
     def refusal(self, action: str, obj: TranslationVersion) -> str:
         return _("Only officers of %(city)s or the secretariat can review translations of this.") % {

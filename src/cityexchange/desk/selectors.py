@@ -1,5 +1,6 @@
-"""Reads for the translation desk, with visibility applied: requests only for published practices; a version is
-seen by its translator, the practice's own city and the secretariat."""
+"""Reads for the translation desk, with visibility applied: requests only for items on the desk (published
+practices, challenges not withdrawn, messages whose language is known) and, for a private contact message, only for
+those who may read it; a version is seen by its translator, the item's own city and the secretariat."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from cityexchange.accounts.permissions import user_city_ids
 from cityexchange.challenges.models import Challenge, ChallengeTranslation
 from cityexchange.core.errors import InvalidInput
-from cityexchange.core.restrict import restrict
+from cityexchange.core.restrict import NOTHING, restrict
 from cityexchange.practices.models import Practice, PracticeTranslation
 from cityexchange.registry.models import City, Language
 
+from . import subjects
 from .languages import enabled_codes
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
 from .subjects import subject_of
@@ -35,7 +37,8 @@ def translator_cities(user: Any) -> QuerySet[City]:
 
 @dataclass
 class WantedItem:
-    """A practice or challenge asked for in one language: how many readers want it and what the desk has for it."""
+    """A practice, challenge or message asked for in one language: how many readers want it and what the desk has
+    for it."""
 
     item: Any
     kind: str
@@ -45,6 +48,8 @@ class WantedItem:
     translate_url: str = ""
     waiting: TranslationVersion | None = None
     out_of_date: bool = False
+    label: str = ""  # what the desk calls its kind ("Challenge", "Message"), shown before its title
+    url: str = ""
 
 
 @dataclass
@@ -53,65 +58,61 @@ class LanguageColumn:
     items: list[WantedItem] = field(default_factory=list)
 
 
-def _items(kind: str, ids: set[int]) -> dict[int, Any]:
-    if kind == "practice":
-        qs: Any = Practice.objects.prefetch_related("indicators")
-    else:
-        qs = Challenge.objects.all()
-    return {obj.pk: obj for obj in qs.filter(pk__in=ids).select_related("city", "city__country", "language")}
-
-
-def wanted(languages: list[str]) -> list[LanguageColumn]:
-    """Open requests per language, most-wanted first (then the longest waiting), for practices that are published
-    and challenges that are not withdrawn."""
+def wanted(languages: list[str], user: Any = None) -> list[LanguageColumn]:
+    """Open requests per language, most-wanted first (then the longest waiting), of the items on the desk
+    (published practices, challenges not withdrawn, messages) that `user` may see: a private message only for
+    those who may read it (never without a user)."""
+    kinds = subjects.kinds()
+    ids = [f"{k.kind}_id" for k in kinds]
+    on_desk = NOTHING
+    for k in kinds:
+        on_desk |= k.on_desk()
     rows = list(
         TranslationRequest.objects.filter(fulfilled_at__isnull=True, language_id__in=languages)
-        .filter(
-            Q(practice__status=Practice.Status.PUBLISHED)
-            | (Q(challenge__isnull=False) & ~Q(challenge__status=Challenge.Status.WITHDRAWN))
-        )
-        .values("practice_id", "challenge_id", "language_id")
+        .filter(on_desk, subjects.listed_for(user))
+        .values(*ids, "language_id")
         .annotate(readers=Count("pk"), first=Min("created_at"))
-        .order_by("-readers", "first", "practice_id", "challenge_id")
+        .order_by("-readers", "first", *ids)
     )
-    items = {
-        "practice": _items("practice", {r["practice_id"] for r in rows if r["practice_id"]}),
-        "challenge": _items("challenge", {r["challenge_id"] for r in rows if r["challenge_id"]}),
-    }
+
+    def kind_of(row: dict[str, Any]) -> tuple[type[subjects.Subject], int]:
+        return next((k, row[f"{k.kind}_id"]) for k in kinds if row[f"{k.kind}_id"])
+
+    wanted_ids: dict[str, set[int]] = {k.kind: set() for k in kinds}
+    for r in rows:
+        k, pk = kind_of(r)
+        wanted_ids[k.kind].add(pk)
+    items = {k.kind: k.load(wanted_ids[k.kind]) for k in kinds}
+    of_items = NOTHING
+    for k in kinds:
+        of_items |= Q(**{f"{k.kind}_id__in": list(items[k.kind])})
     waiting = {
-        (v.practice_id, v.challenge_id, v.language_id): v
-        for v in TranslationVersion.objects.filter(status=V.SUBMITTED)
-        .filter(Q(practice_id__in=list(items["practice"])) | Q(challenge_id__in=list(items["challenge"])))
-        .select_related("city")
+        (k.kind, getattr(v, f"{k.kind}_id"), v.language_id): v
+        for v in TranslationVersion.objects.filter(of_items, status=V.SUBMITTED).select_related("city")
+        for k in kinds
+        if getattr(v, f"{k.kind}_id")
     }
-    stale = {
-        (t.practice_id, None, t.language_id)
-        for t in PracticeTranslation.objects.filter(practice_id__in=list(items["practice"]), approved_at__isnull=False)
-        .select_related("practice")
-        .prefetch_related("practice__indicators")
-        if t.is_out_of_date
-    } | {
-        (None, t.challenge_id, t.language_id)
-        for t in ChallengeTranslation.objects.filter(challenge_id__in=list(items["challenge"])).select_related(
-            "challenge"
-        )
-        if t.is_out_of_date
-    }
+    stale = {(k.kind, pk, lang) for k in kinds for pk, lang in k.stale(set(items[k.kind]))}
     columns = {lang.code: LanguageColumn(lang) for lang in Language.objects.filter(code__in=languages)}
     for r in rows:
-        kind = "practice" if r["practice_id"] else "challenge"
-        obj = items[kind][r["practice_id"] if kind == "practice" else r["challenge_id"]]
-        key = (r["practice_id"], r["challenge_id"], r["language_id"])
+        k, pk = kind_of(r)
+        obj = items[k.kind].get(pk)
+        if obj is None:  # gone between the two reads
+            continue
+        subject = k(obj)
+        key = (k.kind, pk, r["language_id"])
         columns[r["language_id"]].items.append(
             WantedItem(
                 item=obj,
-                kind=kind,
+                kind=k.kind,
                 language=r["language_id"],
                 readers=r["readers"],
                 first_asked=r["first"],
-                translate_url=subject_of(obj).translate_url(r["language_id"]),
+                translate_url=subject.translate_url(r["language_id"]),
                 waiting=waiting.get(key),
                 out_of_date=key in stale,
+                label=str(k.label),
+                url=subject.url(),
             )
         )
     return [columns[c] for c in languages if c in columns]
@@ -180,6 +181,9 @@ def versions() -> QuerySet[TranslationVersion]:
         "challenge",
         "challenge__city",
         "challenge__language",
+        "contact_request",
+        "contact_request__from_city",
+        "contact_request__language",
         "city",
     )
 
@@ -190,17 +194,24 @@ def versions_visible_to(user: Any) -> QuerySet[TranslationVersion]:
 
 
 def awaiting_review(user: Any) -> QuerySet[TranslationVersion]:
-    """Versions waiting for `user`'s approval: of their cities' practices (every one for the secretariat)."""
+    """Versions waiting for `user`'s approval: of what their cities wrote (every one for the secretariat)."""
     qs = TranslationVersion.objects.filter(status=V.SUBMITTED).select_related(
-        "practice", "practice__city", "challenge", "challenge__city", "city", "translator"
+        "practice",
+        "practice__city",
+        "challenge",
+        "challenge__city",
+        "contact_request",
+        "contact_request__from_city",
+        "city",
+        "translator",
     )
     return restrict(qs, user, "review").order_by("created_at", "id")
 
 
 def my_versions(user: Any) -> QuerySet[TranslationVersion]:
     return (
-        TranslationVersion.objects.filter(translator=user)
-        .select_related("practice", "practice__city", "challenge", "challenge__city", "city")
+        TranslationVersion.objects.filter(subjects.listed_for(user), translator=user)
+        .select_related("practice", "practice__city", "challenge", "challenge__city", "contact_request", "city")
         .order_by("-created_at", "-id")[:50]
     )
 

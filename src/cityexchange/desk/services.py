@@ -24,7 +24,7 @@ from cityexchange.registry.models import City, Language
 from . import notifications
 from .languages import enabled_codes
 from .models import LanguageSkill, TranslationRequest, TranslationVersion
-from .permissions import can_approve, can_translate, is_signed_in
+from .permissions import can_translate, is_signed_in
 from .selectors import translator_cities
 from .subjects import VERSION_TEXTS, Subject, subject_of
 
@@ -80,6 +80,7 @@ def translation_request(*, actor: Any, item: Any, language: Any) -> TranslationR
     """A reader asks for a practice or challenge in `language`: one open request per reader, item and language."""
     require(is_signed_in(actor), _("Sign in to ask for a translation."))
     subject = subject_of(item)
+    require(subject.may_see(actor), _("You may not read this."))
     code = target_language(item, language)
     _open(subject)
     current = subject.current(code)
@@ -125,8 +126,12 @@ def _read_text(subject: Subject, data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _translating_city(actor: Any, city: City | None) -> City:
+def _translating_city(actor: Any, city: City | None, subject: Subject) -> City:
     cities = list(translator_cities(actor))
+    allowed = subject.translating_city_ids()
+    if allowed is not None:  # a private item: only the officers of the cities that may read it translate it
+        cities = [c for c in cities if c.pk in allowed]
+        require(bool(cities), _("Only officers of the cities that exchanged this message can translate it."))
     if city is None:
         if not cities:
             raise InvalidInput(_("Your account does not work for a member city."), field="city")
@@ -137,7 +142,8 @@ def _translating_city(actor: Any, city: City | None) -> City:
 
 
 def _locked(item: Any) -> Any:
-    return type(item).objects.select_for_update().select_related("language", "city").get(pk=item.pk)
+    # No select_related: PostgreSQL locks no row on the nullable side of an outer join (a message's language).
+    return type(item).objects.select_for_update().get(pk=item.pk)
 
 
 @transaction.atomic
@@ -149,10 +155,11 @@ def translation_submit(
     require(can_translate(actor), _("Only officers of a member city can translate on the desk."))
     item = _locked(item)
     subject = subject_of(item)
+    require(subject.may_see(actor), _("You may not read this."))
     code = target_language(item, language)
     _open(subject)
     values = _read_text(subject, data)
-    translating = _translating_city(actor, city)
+    translating = _translating_city(actor, city, subject)
     versions = TranslationVersion.objects.filter(**subject.key, language_id=code)
     last = versions.order_by("-number").values_list("number", flat=True).first() or 0
     # A newer submission takes the place of one still waiting; the waiting one is kept, marked replaced.
@@ -180,7 +187,7 @@ def _reviewable(actor: Any, version: TranslationVersion) -> TranslationVersion:
     version = TranslationVersion.objects.select_for_update().get(pk=version.pk)
     item = version.item
     require(
-        can_approve(actor, item),
+        subject_of(item).may_approve(actor),
         _("Only officers of %(city)s or the secretariat can review translations of this.") % {"city": item.city.name},
     )
     if version.status == V.APPROVED:

@@ -14,5 +14,11 @@ urlpatterns = [
         views.translate_challenge,
         name="translate_challenge",
     ),
+    path("ask/message/<int:contact_request_id>/", views.ask_message, name="ask_message"),
+    path(
+        "translate/message/<int:contact_request_id>/<str:language>/",
+        views.translate_message,
+        name="translate_message",
+    ),
     path("translations/<int:version_id>/", views.review, name="review"),
 ]

@@ -23,15 +23,15 @@ from cityexchange.registry.models import Language
 from . import selectors, services
 from .forms import LanguagesForm, ReturnForm, TranslateForm
 from .models import TranslationVersion
-from .permissions import can_approve, can_translate
-from .subjects import Subject, subject_of
+from .permissions import can_translate
+from .subjects import Subject, message_model, subject_of
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     codes, chosen = selectors.desk_languages(user, request.GET.get("language", ""))
-    columns = selectors.wanted(codes)
+    columns = selectors.wanted(codes, user)
     if chosen == "all":  # every language: only those something is asked for in
         columns = [c for c in columns if c.items]
     return render(
@@ -82,6 +82,13 @@ def ask_challenge(request: HttpRequest, challenge_id: int) -> HttpResponse:
     return _ask(request, get_for(actor(request), Challenge, challenge_id))
 
 
+@login_required
+@require_POST
+def ask_message(request: HttpRequest, contact_request_id: int) -> HttpResponse:
+    # 404 for anyone but the two cities' officers and the secretariat (cooperation's policy for contact requests).
+    return _ask(request, get_for(actor(request), message_model(), contact_request_id))
+
+
 def _initial(subject: Subject, language: str, cities: Any) -> dict[str, Any]:
     """The latest version (any status) when there is one, so a correction starts from it."""
     latest = selectors.history(subject.item, language).first()
@@ -103,6 +110,11 @@ def _translate(request: HttpRequest, item: Any, language: str) -> HttpResponse:
         raise InvalidTransition(subject.closed_message())
     originals = subject.indicator_names()
     cities = selectors.translator_cities(user)
+    allowed = subject.translating_city_ids()
+    if allowed is not None:  # a private message: only the officers of its two cities translate it
+        cities = cities.filter(pk__in=allowed)
+        if not cities.exists():
+            raise PermissionDenied(_("Only officers of the cities that exchanged this message can translate it."))
     data = request.POST if request.method == "POST" else None
     form = TranslateForm(
         data,
@@ -159,6 +171,12 @@ def translate_challenge(request: HttpRequest, challenge_id: int, language: str) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def translate_message(request: HttpRequest, contact_request_id: int, language: str) -> HttpResponse:
+    return _translate(request, get_for(actor(request), message_model(), contact_request_id), language)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, version_id: int) -> HttpResponse:
     user = actor(request)
     version = get_for(user, selectors.versions(), version_id)
@@ -192,7 +210,7 @@ def review(request: HttpRequest, version_id: int) -> HttpResponse:
             "item": item,
             "item_url": subject.url(),
             "rows": rows,
-            "can_review": can_approve(user, item) and version.status == TranslationVersion.Status.SUBMITTED,
+            "can_review": subject.may_approve(user) and version.status == TranslationVersion.Status.SUBMITTED,
             "original_changed": version.source_digest != subject.digest(),
             "form": form,
             "history": selectors.history(item, version.language_id),
