@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model
 from django.utils import timezone
 
+from cityexchange.accounts.models import ApiToken, CityRole, Invitation
 from cityexchange.challenges.models import Challenge
 from cityexchange.cooperation.models import (
     Agreement,
@@ -272,6 +273,33 @@ def alerts(w: People) -> Rows:
     }
 
 
+def api_tokens(w: People) -> Rows:
+    def token(user: Any, key: str) -> ApiToken:
+        return ApiToken.objects.create(user=user, name="script", prefix=key[:8], token_hash=key * 8)
+
+    return {
+        "mine": token(w.owner_officer, "aaaaaaaa"),
+        "colleague's": token(CityRoleFactory(city=w.owner).user, "bbbb"),
+    }
+
+
+def city_roles(w: People) -> Rows:
+    """The owner officer's own role, a colleague's, and a member of the other city's team."""
+    return {
+        "mine": CityRole.objects.get(user=w.owner_officer, city=w.owner),
+        "colleague": CityRoleFactory(city=w.owner),
+        "other_team": CityRoleFactory(city=w.other),
+    }
+
+
+def invitations(w: People) -> Rows:
+    def invite(city: Any, key: str) -> Invitation:
+        expires = timezone.now() + dt.timedelta(days=7)
+        return Invitation.objects.create(city=city, email=f"{key}@example.org", token_hash=key * 16, expires_at=expires)
+
+    return {"to_my_city": invite(w.owner, "aaaa"), "to_other_city": invite(w.other, "bbbb")}
+
+
 BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Practice: practices,
     Challenge: challenges,
@@ -292,4 +320,7 @@ BUILDERS: dict[type[Model], Callable[[People], Rows]] = {
     Membership: memberships,
     MembershipApplication: applications,
     Alert: alerts,
+    ApiToken: api_tokens,
+    CityRole: city_roles,
+    Invitation: invitations,
 }

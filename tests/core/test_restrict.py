@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db.models import Model
 
+from cityexchange.accounts.models import ApiToken, CityRole, Invitation
 from cityexchange.challenges.models import Challenge
 from cityexchange.cooperation.models import ContactRequest, Cooperation, EvidenceDocument
 from cityexchange.core.errors import NotFound, PermissionDenied
@@ -91,6 +92,10 @@ EXPECTED: dict[tuple[type[Model], str], dict[str, str]] = {
     (MembershipApplication, "view"): rows(),
     # A standing search is its subscriber's alone: not the city's colleagues', not the secretariat's.
     (Alert, "view"): rows(owner="mine", secretariat=""),
+    (ApiToken, "view"): rows(owner="mine", secretariat=""),
+    # A team and its invitations: the city's coordinator and the secretariat; one's own role, to oneself.
+    (CityRole, "view"): rows(owner="mine", other_coordinator="other_team"),
+    (Invitation, "view"): rows(owner="", other_coordinator="to_other_city"),
 }
 
 

@@ -11,6 +11,7 @@ from cityexchange.core import hooks
 from cityexchange.core.api_support import AUTH_REQUIRED, RATE_LIMITED, ErrorOut
 from cityexchange.core.errors import InvalidInput, NotFound
 from cityexchange.core.ratelimit import api_rate_limit
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor
 
 from . import services
@@ -84,7 +85,7 @@ def me(request: HttpRequest) -> Any:
 
 @router.get("/tokens", response=list[TokenOut])
 def tokens(request: HttpRequest) -> Any:
-    return ApiToken.objects.filter(user=actor(request))
+    return ApiToken.objects.restrict(actor(request))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **ERRORS, **RATE_LIMITED})
@@ -96,9 +97,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Any:
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS})
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
-    token = ApiToken.objects.filter(pk=token_id, user=actor(request)).first()
-    if token is None:
-        raise NotFound(_("There is no such token."))
+    token = get_for(actor(request), ApiToken, token_id)
     return services.api_token_revoke(actor=actor(request), token=token)
 
 
@@ -118,6 +117,6 @@ def invitation_create(request: HttpRequest, payload: InvitationIn) -> Any:
 def invitations(request: HttpRequest) -> Any:
     from .permissions import user_city_ids
 
-    return Invitation.objects.filter(
-        city_id__in=user_city_ids(actor(request), roles=(CityRole.Role.COORDINATOR,))
-    ).order_by("-created_at")
+    # The invitations of the cities the user coordinates (not every city's for the secretariat).
+    coordinated = user_city_ids(actor(request), roles=(CityRole.Role.COORDINATOR,))
+    return Invitation.objects.restrict(actor(request)).filter(city_id__in=coordinated).order_by("-created_at")

@@ -6,8 +6,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from cityexchange.core import hooks
+        from cityexchange.core import hooks, restrict
 
+        from . import permissions
         from .services import api_token_authenticate
 
+        restrict.register(*permissions.POLICIES)
         hooks.provide("api.token_user", api_token_authenticate)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
+from cityexchange.core.restrict import RestrictedQuerySet
 
 
 class User(AbstractUser):
@@ -52,6 +53,9 @@ class CityRole(TimeStamped):
     city = models.ForeignKey("registry.City", on_delete=models.CASCADE, related_name="team", verbose_name=_("city"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
+    # Who may see or do what: accounts.permissions.CityRolePolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("city role")
         verbose_name_plural = _("city roles")
@@ -74,6 +78,9 @@ class Invitation(TimeStamped):
     accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
+    # Who may see or do what: accounts.permissions.InvitationPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -92,6 +99,9 @@ class ApiToken(TimeStamped):
     token_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # Who may see or do what: accounts.permissions.ApiTokenPolicy, read through `restrict(user, action)`.
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")

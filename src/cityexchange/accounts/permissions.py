@@ -1,12 +1,19 @@
-"""Who may do what with city teams. Every other app builds its rules on these."""
+"""Who may do what with city teams. Every other app builds its rules on these.
+
+The accounts' own rows have their policies here too (read through `Model.objects.restrict(user)` and
+`core.restrict.get_for`, see core/restrict.py): an API token is its owner's alone; a city's team (its roles) and
+its invitations are seen by the city's coordinator and the secretariat, and everyone sees their own roles.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
-from cityexchange.accounts.models import CityRole
+from cityexchange.accounts.models import ApiToken, CityRole, Invitation
+from cityexchange.core.restrict import EVERYTHING, NOTHING, Policy, signed_in
 
 
 def is_secretariat(user: Any) -> bool:
@@ -36,3 +43,37 @@ def is_officer(user: Any, city_id: int) -> bool:
 
 def can_manage_team(user: Any, city_id: int) -> bool:
     return is_secretariat(user) or is_coordinator(user, city_id)
+
+
+def _coordinated(user: Any) -> Q:
+    """Rows of the cities `user` coordinates (every city for the secretariat)."""
+    if is_secretariat(user):
+        return EVERYTHING
+    return Q(city_id__in=user_city_ids(user, roles=(CityRole.Role.COORDINATOR,)))
+
+
+class ApiTokenPolicy(Policy[ApiToken]):
+    model = ApiToken
+    not_found = gettext_lazy("There is no such token.")
+
+    def view(self, user: Any) -> Q:
+        return Q(user_id=user.pk) if signed_in(user) else NOTHING
+
+
+class CityRolePolicy(Policy[CityRole]):
+    model = CityRole
+    not_found = gettext_lazy("There is no such team member.")
+
+    def view(self, user: Any) -> Q:
+        return _coordinated(user) | Q(user_id=user.pk) if signed_in(user) else NOTHING
+
+
+class InvitationPolicy(Policy[Invitation]):
+    model = Invitation
+    not_found = gettext_lazy("There is no such invitation.")
+
+    def view(self, user: Any) -> Q:
+        return _coordinated(user)
+
+
+POLICIES = (ApiTokenPolicy(), CityRolePolicy(), InvitationPolicy())

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityexchange.core import hooks
-from cityexchange.core.errors import DomainError, NotFound, PermissionDenied
+from cityexchange.core.errors import DomainError, PermissionDenied
 from cityexchange.core.ratelimit import RateLimited, enforce, too_many_requests_page
+from cityexchange.core.restrict import get_for
 from cityexchange.core.views import actor, apply_error, posted_id
 
 from . import services
@@ -197,15 +198,11 @@ def team_page(request: HttpRequest, city_id: int) -> HttpResponse:
                 )
                 return redirect("registry:team", city_id=city.pk)
             if action == "revoke":
-                inv = Invitation.objects.filter(city=city, pk=posted_id(request, "invitation")).first()
-                if inv is None:
-                    raise NotFound(_("There is no such invitation."))
+                inv = get_for(actor(request), Invitation.objects.filter(city=city), posted_id(request, "invitation"))
                 services.invitation_revoke(actor=actor(request), invitation=inv)
                 return redirect("registry:team", city_id=city.pk)
             if action == "remove":
-                role = CityRole.objects.filter(city=city, pk=posted_id(request, "role")).first()
-                if role is None:
-                    raise NotFound(_("There is no such team member."))
+                role = get_for(actor(request), CityRole.objects.filter(city=city), posted_id(request, "role"))
                 services.city_role_remove(actor=actor(request), city_role=role)
                 return redirect("registry:team", city_id=city.pk)
         except DomainError as exc:
@@ -213,8 +210,10 @@ def team_page(request: HttpRequest, city_id: int) -> HttpResponse:
     context = {
         "city": city,
         "form": form,
-        "roles": CityRole.objects.filter(city=city).select_related("user"),
-        "invitations": Invitation.objects.filter(city=city, accepted_at__isnull=True, revoked_at__isnull=True),
+        "roles": CityRole.objects.restrict(actor(request)).filter(city=city).select_related("user"),
+        "invitations": Invitation.objects.restrict(actor(request)).filter(
+            city=city, accepted_at__isnull=True, revoked_at__isnull=True
+        ),
     }
     return render(request, "accounts/team.html", context, status=422 if form.errors else 200)
 
@@ -232,16 +231,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "created": created, "tokens": ApiToken.objects.filter(user=actor(request))},
+        {"form": form, "created": created, "tokens": ApiToken.objects.restrict(actor(request))},
     )
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=token_id, user=actor(request)).first()
-    if token is None:
-        raise NotFound(_("There is no such token."))
+    token = get_for(actor(request), ApiToken, token_id)
     services.api_token_revoke(actor=actor(request), token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
