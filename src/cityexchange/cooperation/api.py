@@ -21,6 +21,7 @@ from cityexchange.core.api_support import (
     paginate,
 )
 from cityexchange.core.errors import InvalidInput, NotFound
+from cityexchange.core.filtering import query_schema
 from cityexchange.core.ids import safe_id
 from cityexchange.core.openapi import file_download
 from cityexchange.core.ratelimit import api_rate_limit
@@ -30,6 +31,7 @@ from cityexchange.practices.models import Practice
 from cityexchange.registry.models import City
 
 from . import opendata, permissions, selectors, services
+from .filters import CooperationFilters, RegisterFilters
 from .schemas import (
     AnswerIn,
     ContactRequestIn,
@@ -142,21 +144,18 @@ def contact_request_withdraw(request: HttpRequest, request_id: int) -> Any:
 # --- Cooperations.
 
 
+CooperationQuery = query_schema(CooperationFilters, "CooperationQuery")
+RegisterQuery = query_schema(RegisterFilters, "RegisterQuery")
+
+
 @router.get("/cooperations", response={200: Page[CooperationOut], **ERRORS}, auth=AUTH_OPTIONAL)
 def cooperations(
     request: HttpRequest,
-    city: str = "",
-    stage: str = "",
-    stalled: bool = False,
+    params: Query[CooperationQuery],  # type: ignore[valid-type]
     page: Query[PageParams] = None,  # type: ignore[assignment]
 ) -> Any:
     """Cooperations you may see: all of them for officers of member cities, those with an agreement for others."""
-    return paginate(
-        selectors.cooperation_list(
-            actor(request), selectors.CooperationFilters(city=city, stage=stage, stalled=stalled)
-        ),
-        page,
-    )
+    return paginate(selectors.cooperation_list(actor(request), CooperationFilters(params)), page)
 
 
 @router.post("/cooperations", response={201: CooperationOut, **ERRORS}, auth=AUTH_REQUIRED)
@@ -262,26 +261,14 @@ def overview(request: HttpRequest) -> Any:
 # --- The public register and open data.
 
 
-def _register_filters(q: str, country: str, city: str, kind: str, sector: str, year: str, practice: str) -> Any:
-    return selectors.RegisterFilters(
-        q=q, country=country, city=city, kind=kind, sector=sector, year=year, practice=practice
-    )
-
-
 @router.get("/register", response={200: Page[RegisterEntryOut], **ERRORS}, auth=AUTH_OPTIONAL)
 def register(
     request: HttpRequest,
-    q: str = "",
-    country: str = "",
-    city: str = "",
-    kind: str = "",
-    sector: str = "",
-    year: str = "",
-    practice: str = "",
+    params: Query[RegisterQuery],  # type: ignore[valid-type]
     page: Query[PageParams] = None,  # type: ignore[assignment]
 ) -> Any:
     """The public register of agreements: who signed what with whom, when, about which practice."""
-    qs = selectors.agreements_public(_register_filters(q, country, city, kind, sector, year, practice))
+    qs = selectors.agreements_public(RegisterFilters(params))
     result = paginate(qs, page)
     result["results"] = [opendata.agreement_record(a) for a in result["results"]]
     return result
@@ -309,17 +296,11 @@ def open_data_file(
     request: HttpRequest,
     dataset: Literal["agreements", "practices"],
     fmt: Literal["csv", "json", "jsonld"],
-    q: str = "",
-    country: str = "",
-    city: str = "",
-    kind: str = "",
-    sector: str = "",
-    year: str = "",
-    practice: str = "",
+    params: Query[RegisterQuery],  # type: ignore[valid-type]
 ) -> HttpResponse:
     agreements = None
     if dataset == "agreements":
-        agreements = selectors.agreements_public(_register_filters(q, country, city, kind, sector, year, practice))
+        agreements = selectors.agreements_public(RegisterFilters(params))
     body = opendata.render(dataset, fmt, opendata.items_for(dataset, agreements))
     response = HttpResponse(body, content_type=opendata.FORMATS[fmt])
     response["Access-Control-Allow-Origin"] = "*"

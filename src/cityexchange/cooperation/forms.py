@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.forms import KeepsWork
 from cityexchange.practices.models import Indicator
-from cityexchange.registry.models import City, Language, Sector
+from cityexchange.registry.models import City, Language
 
 from .models import Cooperation
 from .stages import AGREEMENT_KIND_CHOICES, REQUIRES, Evidence, Result, Signatory, Stage
@@ -180,16 +180,3 @@ class MoveForm(KeepsWork):
             results=results,
             reason=d.get("reason") or "",
         )
-
-
-class RegisterFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    country = forms.CharField(label=_("Country code"), required=False, max_length=2)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *AGREEMENT_KIND_CHOICES])
-    sector = forms.ChoiceField(label=_("Sector"), required=False)
-    year = forms.CharField(label=_("Year signed"), required=False, max_length=4)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        sector: forms.ChoiceField = self.fields["sector"]  # type: ignore[assignment]
-        sector.choices = [("", _("All sectors")), *[(s.code, s.label) for s in Sector.objects.all()]]

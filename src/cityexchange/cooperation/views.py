@@ -24,7 +24,8 @@ from cityexchange.registry.models import City
 from cityexchange.registry.selectors import get_city
 
 from . import opendata, permissions, selectors, services
-from .forms import AnswerForm, ContactRequestForm, MoveForm, NoteForm, RegisterFilterForm
+from .filters import RegisterFilters
+from .forms import AnswerForm, ContactRequestForm, MoveForm, NoteForm
 from .models import ContactRequest, EvidenceDocument
 from .stages import FINAL, PATH, Stage, allowed_moves, label
 from .translated import ORIGINAL_PARAM, reading_for
@@ -231,20 +232,12 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _register_filters(request: HttpRequest) -> selectors.RegisterFilters:
-    g = request.GET
-    return selectors.RegisterFilters(
-        q=g.get("q", ""), country=g.get("country", ""), city=g.get("city", ""), kind=g.get("kind", ""),
-        sector=g.get("sector", ""), year=g.get("year", ""), practice=g.get("practice", ""),
-    )  # fmt: skip
-
-
 def register(request: HttpRequest) -> HttpResponse:
     """The public register of agreements: who signed what with whom, when, about which practice."""
-    form = RegisterFilterForm(request.GET or None)
+    filters = RegisterFilters(request.GET)
     error = None
     try:
-        agreements = selectors.agreements_public(_register_filters(request))
+        agreements = selectors.agreements_public(filters)
     except DomainError as exc:
         error = exc
         agreements = selectors.agreements_public()
@@ -253,7 +246,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cooperation/register.html",
-        {"form": form, "page": page, "error": error, "query": query},
+        {"form": filters.form, "page": page, "error": error, "query": query},
         status=422 if error else 200,
     )
 
@@ -268,7 +261,7 @@ def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse
         raise Http404
     agreements = None
     if dataset == "agreements":
-        agreements = selectors.agreements_public(_register_filters(request))
+        agreements = selectors.agreements_public(RegisterFilters(request.GET))
     body = opendata.render(dataset, fmt, opendata.items_for(dataset, agreements))
     response = HttpResponse(body, content_type=opendata.FORMATS[fmt])
     response["Content-Disposition"] = f'inline; filename="{dataset}.{fmt}"'
