@@ -2,18 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import QuerySet
 
-from cityexchange.practices.cli import add_export_arguments, write_output
-from cityexchange.practices.importer import export_practices
+from cityexchange.core.content_commands import ExportCommand
+from cityexchange.practices.importer import PRACTICES
 from cityexchange.practices.selectors import published_practices
 
 
-class Command(BaseCommand):
+class Command(ExportCommand):
+    kit = PRACTICES
     help = "Export the published practices as CSV or JSON in the import format."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        add_export_arguments(parser)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        write_output(self, export_practices(published_practices(), options["format"]), options["output"])
+    def queryset(self) -> QuerySet[Any]:
+        return published_practices()
