@@ -1,29 +1,34 @@
-"""Calibrate the floor between strong and possible matches; writes docs/benchmarks-calibration.md.
+"""Calibrate the floors between strong and possible matches; writes docs/benchmarks-calibration.md.
 
     cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/calibration.py [--questions 150] [--pool 400]
 
-What is calibrated: ``matching.relevance.STRONG_MATCH_SCORE``, the fused score (centred cosine + weighted share
-of the query's words, exactly what the search page shows) at and above which a hit is called a strong match.
+What is calibrated: ``matching.relevance.STRONG_MATCH_SCORES``, the fused score (centred cosine + weighted share
+of the query's words, exactly what the search page ranks by) at and above which a hit is called a strong match, one
+floor per band of query length (``relevance.band``: short, sentence, long).
 
 Data: XQuAD-R (LAReQA) converted by ``benchmarks/xquad_to_beir.py``. The platform's index holds practices of many
 languages, so the engine centres every vector by its language's mean; scores of a one-language pool are raw
 cosines, on another scale. So the README's language pairs are measured in ONE multilingual pool, as the
-platform sees them: the English sentences, and the Russian, Hindi, Thai and Vietnamese sentences. For each
-question and each sentence language of a pair, the 10 best sentences of that language are taken; a hit is
-relevant when it is the sentence answering the question (qrels). "pooled" takes each question's 10 best over the
-whole pool, where every language's answer is relevant.
+platform sees them: the sentences and the paragraphs (split into passages as a practice is) of English, Russian,
+Hindi, Thai and Vietnamese. Three shapes of query (``calibration_shapes.py``): the questions (their answer
+sentence, or the paragraph holding it, is relevant), the articles' titles as short topic queries and whole
+paragraphs as long queries (the other paragraphs of the same article are relevant). For each query and each pool
+language of a pair, the 10 best documents of that language and shape are taken. "pooled" takes each question's
+10 best sentences over the whole pool, where every language's answer is relevant.
+
+Every judged query falls in the band of its own length, whatever its shape: a three-word question is judged with
+the short queries. Each band's floor is the score maximising the F1 of "relevant" among the top 10, averaged with
+equal weight over the (pair, shape) groups of that band that have at least ``MIN_QUERIES`` queries (a group with
+many queries must not outweigh one with few). F1 rather than a precision target: a floor reaching precision 0.8
+on every pair would call almost every cross-lingual answer possible (see the per-pair table), and a strong label
+that cross-lingual users never see helps no one.
 
 Cost: embeddings come from the benchmarks' shared cache (``--data/embeddings-cache.npz``, filled by
-``retrieval.py``). What is missing is embedded here, within about ten minutes of 2-core CPU: a language whose
-questions are not all cached contributes ``--questions`` sampled questions, and a sentence language whose
-sentences are not all cached contributes the answers of the sampled questions plus random others up to
-``--pool`` sentences. The sizes used are printed in the report. New embeddings are merged into the cache (the
-file is re-read before writing, so rows added meanwhile by another run are kept).
-
-Choice: the threshold maximising the F1 of "relevant" among the top 10, averaged over the pairs with equal
-weight (a pair with many cached questions must not outweigh one with few). F1 rather than a precision target:
-a floor reaching precision 0.8 on every pair would call almost every cross-lingual answer possible (see the
-per-pair table), and a strong label that cross-lingual users never see helps no one.
+``retrieval.py`` and by this script). What is missing is embedded here: a language whose questions are not all
+cached contributes ``--questions`` sampled questions, and a sentence language whose sentences are not all cached
+contributes the answers of the sampled questions plus random others up to ``--pool`` sentences. The sizes used
+are printed in the report. New embeddings are merged into the cache (the file is re-read before writing, so rows
+added meanwhile by another run are kept).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from calibration_shapes import Shaped, long_queries, paragraphs, topic_queries
 from cityexchange.matching import relevance
 from cityexchange.matching.beir import Query, load_corpus, load_qrels, load_queries
 from cityexchange.matching.embedding import CachedEncoder, E5Encoder
@@ -52,7 +58,9 @@ from xquad_to_beir import README_PAIRS, convert
 
 ROOT = Path(__file__).resolve().parents[1]
 TOP = 10
-PARAGRAPH_LANG = "en"  # practice-shaped documents: the English paragraphs (their passages are a few minutes to embed)
+MIN_QUERIES = 20  # a (pair, shape) group with fewer queries in a band is reported but does not choose its floor
+BANDS = ("short", "sentence", "long")
+Judged = dict[tuple[str, str], list[tuple[float, bool, int]]]  # (band, group) -> (score, relevant, n relevant)
 GRID = np.round(np.arange(0.0, 1.0005, 0.005), 3)
 
 
@@ -90,7 +98,7 @@ def group_of(query_id: str) -> str:
 
 def select(
     docs: list[Doc], queries: list[Query], qrels: dict[str, dict[str, float]], encoder: CachedEncoder, args: Any
-) -> tuple[list[Doc], list[Query], dict[str, Any]]:
+) -> tuple[list[Doc], list[Query], list[Shaped], dict[str, Any]]:
     q_langs = sorted({q for q, _d in README_PAIRS})
     d_langs = sorted({d for _q, d in README_PAIRS})
     cached = encoder._rows
@@ -108,22 +116,21 @@ def select(
     groups = sorted({group_of(q.id) for q in by_qlang["en"]})
     sample = set(random.Random(13).sample(groups, min(args.questions, len(groups))))
     picked: list[Query] = []
-    sizes: dict[str, Any] = {"questions": {}, "sentences": {}}
+    sizes: dict[str, Any] = {"questions": {}, "sentences": {}, "paragraphs": {}, "topic": {}, "long": {}}
     for lang in q_langs:
         rows = by_qlang[lang]
         if not all(has_q(q.text) for q in rows):
             rows = [q for q in rows if group_of(q.id) in sample]
         picked += rows
         sizes["questions"][lang] = len(rows)
-    by_dlang: dict[str, list[Doc]] = defaultdict(list)
+    by_lang: dict[str, list[Doc]] = defaultdict(list)
     for d in docs:
-        if d.lang in d_langs:
-            by_dlang[d.lang or ""].append(d)
+        by_lang[d.lang or ""].append(d)
     answers = {doc_id for q in queries if group_of(q.id) in sample for doc_id in qrels.get(q.id, {})}
     pool: list[Doc] = []
     rng = random.Random(17)
     for lang in d_langs:
-        rows = by_dlang[lang]
+        rows = by_lang[lang]
         if not all(has_p(d) for d in rows):
             keep = [d for d in rows if d.id in answers]
             others = [d for d in rows if d.id not in answers]
@@ -131,21 +138,23 @@ def select(
             rows = sorted(keep, key=lambda d: d.id)
         pool += rows
         sizes["sentences"][lang] = len(rows)
-    # Practice-shaped documents: each English paragraph as one document, split into passages as a practice is.
-    by_para: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for d in by_dlang[PARAGRAPH_LANG]:
-        by_para[paragraph_of(d.id)].append((int(d.id.rsplit("-", 1)[1]), d.text))
-    paragraphs = [Doc(k, "", " ".join(t for _n, t in sorted(v)), PARAGRAPH_LANG) for k, v in sorted(by_para.items())]
-    pool += paragraphs
-    sizes["paragraphs"] = {PARAGRAPH_LANG: len(paragraphs)}
-    return pool, picked, sizes
+    # Practice-shaped documents: every paragraph of the pool languages, split into passages as a practice is.
+    paras = paragraphs([d for lang in d_langs for d in by_lang[lang]])
+    pool += paras
+    for d in paras:
+        sizes["paragraphs"][d.lang] = sizes["paragraphs"].get(d.lang, 0) + 1
+    texts = paragraphs([d for lang in q_langs for d in by_lang[lang]])
+    shaped = topic_queries(args.src, pool) + long_queries(texts, pool, args.long)
+    for item in shaped:
+        sizes[item.shape][item.query.lang] = sizes[item.shape].get(item.query.lang, 0) + 1
+    return pool, picked, shaped, sizes
 
 
 def embed_missing(pool: list[Doc], picked: list[Query], encoder: CachedEncoder) -> None:
     texts = [p for d in pool for p in split_passages(d.title, d.text)]
-    missing_p = [t for t in texts if CachedEncoder._key("p", t) not in encoder._rows]
-    missing_q = [q.text for q in picked if CachedEncoder._key("q", q.text) not in encoder._rows]
-    log(f"to embed: {len(missing_p)} sentences, {len(missing_q)} questions")
+    missing_p = list(dict.fromkeys(t for t in texts if CachedEncoder._key("p", t) not in encoder._rows))
+    missing_q = list(dict.fromkeys(q.text for q in picked if CachedEncoder._key("q", q.text) not in encoder._rows))
+    log(f"to embed: {len(missing_p)} passages, {len(missing_q)} queries")
     for kind, todo in (("q", missing_q), ("p", missing_p)):
         for start in range(0, len(todo), 64):
             chunk = todo[start : start + 64]
@@ -154,12 +163,7 @@ def embed_missing(pool: list[Doc], picked: list[Query], encoder: CachedEncoder) 
             log(f"  {kind}: {min(start + 64, len(todo))}/{len(todo)}")
 
 
-def judged_hits(
-    index: SearchIndex, pool: list[Doc], picked: list[Query], qrels: dict[str, dict[str, float]]
-) -> dict[str, list[tuple[float, bool, int]]]:
-    """Per pair (and "pooled"): (score, relevant, relevant documents the question has in that pool) of each of
-    the top 10 hits of every question. Sentences and paragraphs are ranked separately ("ru-en" and
-    "ru-en ¶"): each is a pool of its own shape, scored by the same index."""
+def _members(index: SearchIndex, pool: list[Doc]) -> tuple[list[str | None], dict[tuple[str, bool], Any]]:
     _s, _starts, slot_ids = index.doc_scores("x", mode="lexical")
     lang_of = {d.id: d.lang or "" for d in pool}
     shape = np.array([(i or "").startswith("para-") for i in slot_ids])
@@ -169,27 +173,58 @@ def judged_hits(
         for lang in sorted(set(lang_of.values()))
         for para in (False, True)
     }
+    return slot_ids, members
+
+
+def judged_questions(
+    index: SearchIndex, pool: list[Doc], picked: list[Query], qrels: dict[str, dict[str, float]], judged: Judged
+) -> None:
+    """Per (band, pair) (and "pooled"): (score, relevant, relevant documents the question has in that pool) of
+    each of the top 10 hits of every question. Sentences and paragraphs are ranked separately ("ru-en" and
+    "ru-en ¶"): each is a pool of its own shape, scored by the same index."""
+    slot_ids, members = _members(index, pool)
+    lang_of = {d.id: d.lang or "" for d in pool}
+    sentence_rows = np.concatenate([rows for (_lang, para), rows in members.items() if not para])
     pairs = {f"{q}-{d}" for q, d in README_PAIRS}
-    out: dict[str, list[tuple[float, bool, int]]] = defaultdict(list)
     for n, query in enumerate(picked):
         sentences = {doc for doc, g in qrels.get(query.id, {}).items() if g > 0 and doc in lang_of}
         relevant = sentences | {paragraph_of(doc) for doc in sentences if paragraph_of(doc) in lang_of}
         if not sentences:
             continue
+        where = relevance.band(query.text)
         scores, _starts, _ids = index.doc_scores(query.text)  # the language is detected, as on the search page
-        sentence_rows = np.flatnonzero(~shape)
         top = sentence_rows[np.argsort(-scores[sentence_rows], kind="stable")[:TOP]]
-        out["pooled"] += [(float(scores[s]), slot_ids[s] in sentences, len(sentences)) for s in top]
+        judged[(where, "pooled · question")] += [
+            (float(scores[s]), slot_ids[s] in sentences, len(sentences)) for s in top
+        ]
         for (lang, para), rows in members.items():
             pair = f"{query.lang}-{lang}"
             mine = {doc for doc in relevant if lang_of[doc] == lang and doc.startswith("para-") == para}
             if pair not in pairs or not mine or not len(rows):
                 continue
             top = rows[np.argsort(-scores[rows], kind="stable")[:TOP]]
-            out[pair + (" ¶" if para else "")] += [(float(scores[s]), slot_ids[s] in mine, len(mine)) for s in top]
+            group = f"{pair}{' ¶' if para else ''} · question"
+            judged[(where, group)] += [(float(scores[s]), slot_ids[s] in mine, len(mine)) for s in top]
         if n % 500 == 0:
             log(f"  scored {n}/{len(picked)} questions")
-    return out
+
+
+def judged_shaped(index: SearchIndex, pool: list[Doc], shaped: list[Shaped], judged: Judged) -> None:
+    """The topic and long queries, on the paragraphs of each pool language (their own translations left out)."""
+    slot_ids, members = _members(index, pool)
+    for item in shaped:
+        where = relevance.band(item.query.text)
+        scores, _starts, _ids = index.doc_scores(item.query.text)
+        for (lang, para), rows in members.items():
+            if not para:
+                continue
+            rows = np.array([r for r in rows if slot_ids[r] not in item.excluded], dtype=np.int64)
+            mine = {doc for doc in item.relevant if doc.split("-")[1] == lang}
+            if not mine or not len(rows):
+                continue
+            top = rows[np.argsort(-scores[rows], kind="stable")[:TOP]]
+            group = f"{item.query.lang}-{lang} ¶ · {item.shape}"
+            judged[(where, group)] += [(float(scores[s]), slot_ids[s] in mine, len(mine)) for s in top]
 
 
 def figures(hits: list[tuple[float, bool, int]], threshold: float) -> dict[str, float]:
@@ -211,119 +246,163 @@ def figures(hits: list[tuple[float, bool, int]], threshold: float) -> dict[str, 
     }
 
 
-def choose(judged: dict[str, list[tuple[float, bool, int]]]) -> dict[str, Any]:
-    pairs = [p for q, d in README_PAIRS for p in (f"{q}-{d}", f"{q}-{d} ¶") if judged.get(p)]
-    curves = {p: [figures(judged[p], float(t)) for t in GRID] for p in pairs}
-    mean_f1 = np.array([np.mean([curves[p][i]["f1"] for p in pairs]) for i in range(len(GRID))])
-    best = int(np.argmax(mean_f1))
-    per_pair = {}
-    for p in pairs:
-        f1 = np.array([c["f1"] for c in curves[p]])
-        prec = np.array([c["precision"] for c in curves[p]])
-        reach = np.flatnonzero(prec >= 0.8)
-        per_pair[p] = {
-            "best_f1_at": float(GRID[int(np.argmax(f1))]),
-            "best_f1": float(f1.max()),
-            "precision_08_at": float(GRID[reach[0]]) if len(reach) else None,
+def deciding(judged: Judged, where: str) -> list[str]:
+    """The groups of a band that choose its floor: enough queries, and not the pooled row (it repeats the
+    question groups with every language relevant at once)."""
+    return sorted(
+        g
+        for (b, g), hits in judged.items()
+        if b == where and not g.startswith("pooled") and len(hits) >= MIN_QUERIES * TOP
+    )
+
+
+def choose(judged: Judged) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for where in BANDS:
+        groups = deciding(judged, where)
+        if not groups:
+            continue
+        curves = {g: [figures(judged[(where, g)], float(t)) for t in GRID] for g in groups}
+        mean_f1 = np.array([np.mean([curves[g][i]["f1"] for g in groups]) for i in range(len(GRID))])
+        best = int(np.argmax(mean_f1))
+        per_group = {}
+        for g in groups:
+            f1 = np.array([c["f1"] for c in curves[g]])
+            prec = np.array([c["precision"] for c in curves[g]])
+            reach = np.flatnonzero(prec >= 0.8)
+            per_group[g] = {
+                "best_f1_at": float(GRID[int(np.argmax(f1))]),
+                "best_f1": float(f1.max()),
+                "precision_08_at": float(GRID[reach[0]]) if len(reach) else None,
+            }
+        out[where] = {
+            "threshold": float(GRID[best]),
+            "mean_f1": float(mean_f1[best]),
+            "per_group": per_group,
+            "groups": groups,
         }
-    return {"threshold": float(GRID[best]), "mean_f1": float(mean_f1[best]), "per_pair": per_pair, "pairs": pairs}
+    return out
 
 
-def precision_target_text(judged: dict[str, Any], pairs: list[str]) -> str:
+def precision_target_text(judged: Judged, where: str, groups: list[str]) -> str:
     for t in GRID:
-        rows = [figures(judged[p], float(t)) for p in pairs]
+        rows = [figures(judged[(where, g)], float(t)) for g in groups]
         precision = float(np.mean([r["precision"] for r in rows]))
         if precision >= 0.8:
             recall = float(np.mean([r["recall"] for r in rows]))
-            return (
-                f"averaged over the pairs it is first reached at {t:.3f}, where recall is {pct(recall)} %: most "
-                'correct answers would be called possible, and on some pairs (column "precision 0.8 at") '
-                "hardly any answer would ever be strong. A label that a reader rarely sees on a right answer "
-                "does not help them act."
-            )
-    return "no threshold reaches it on average over the pairs."
+            return f"reached on average at {t:.3f}, where recall is {pct(recall)} %"
+    return "never reached on average over the groups"
 
 
 def pct(x: float) -> str:
     return f"{100 * x:.1f}"
 
 
-def report(judged: dict[str, Any], choice: dict[str, Any], sizes: dict[str, Any], command: str, seconds: float) -> str:
-    used = relevance.STRONG_MATCH_SCORE
-    lines = [
-        "# Calibration of strong and possible matches",
+BAND_TEXT = {
+    "short": f"up to {relevance.SHORT_MAX_WORDS} words (keywords, a subject)",
+    "sentence": f"{relevance.SHORT_MAX_WORDS + 1} to {relevance.SENTENCE_MAX_WORDS} words (a question, a sentence)",
+    "long": f"more than {relevance.SENTENCE_MAX_WORDS} words (a challenge, a paragraph)",
+}
+
+
+def band_section(judged: Judged, choice: dict[str, Any], where: str) -> list[str]:
+    used = relevance.STRONG_MATCH_SCORES[where]  # type: ignore[index]
+    picked = choice.get(where)
+    lines = [f"## Band “{where}”: {BAND_TEXT[where]}", ""]
+    if picked is None:
+        return [*lines, "No group has enough queries in this band on this run.", ""]
+    same = abs(picked["threshold"] - used) < 0.0125
+    lines += [
+        f"* **Floor in the code: {used:.3f}.** The script's choice on this run: **{picked['threshold']:.3f}** "
+        f"(mean F1 over the {len(picked['groups'])} deciding groups {picked['mean_f1']:.3f})"
+        + (" — the same." if same else " — the code differs; update it."),
+        "* Precision 0.8 over the deciding groups: " + precision_target_text(judged, where, picked["groups"]) + ".",
         "",
-        f"Command: `{command}` (written by the script; {seconds / 60:.0f} min on a shared 2-core machine).",
-        "",
-        "A hit is a **strong match** when the engine's fused score (centred cosine + weighted share of the query's "
-        "words found in the passage) is at least `matching.relevance.STRONG_MATCH_SCORE`, otherwise a "
-        "**possible match**. This page measures that floor on XQuAD-R, in one multilingual pool as the platform's "
-        "index is (vectors centred per language), with two shapes of document: single sentences (the answer "
-        "sentence is relevant) and whole paragraphs split into passages as a practice is (the paragraph holding "
-        "the answer is relevant; rows marked ¶). A practice is several sentences long, and a longer passage "
-        "scores lower against a short question than its best sentence would.",
-        "",
-        f"* **Threshold in the code: {used:.3f}.** The script's choice on this run: **{choice['threshold']:.3f}** "
-        f"(mean F1 over the pairs {choice['mean_f1']:.3f})"
-        + (" — the same." if abs(choice["threshold"] - used) < 0.0125 else " — the code differs; update it.")
-        + "",
-        "* Rule: the score maximising F1 of \"relevant\" among each question's top 10, averaged with equal weight "
-        "over the README's language pairs and both document shapes. The model's scores are general, so the "
-        "floor is chosen for all of them at once rather than fitted to one; the per-row optima below show how "
-        "far each would pull.",
-        "* Precision: of the top-10 hits at or above the floor, the share that answer the question. Recall: of "
-        "the answers that reach the top 10, the share at or above the floor.",
-        "* Why not a precision target of 0.8: " + precision_target_text(judged, choice["pairs"]),
-        "",
-        f"## Figures at the threshold in the code ({used:.3f})",
-        "",
-        "| pair | questions | precision | recall | F1 | strong hits per question | answers in top 10 | "
-        "best F1 (at) | precision 0.8 at |",
+        "| group | queries | precision | recall | F1 | strong hits per query | relevant in top 10 | best F1 (at) | "
+        "precision 0.8 at |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    for pair in [*choice["pairs"], "pooled"]:
-        f = figures(judged[pair], used)
-        extra = choice["per_pair"].get(pair)
-        best = f"{pct(extra['best_f1'])} ({extra['best_f1_at']:.3f})" if extra else "—"
+    names = sorted(g for (b, g) in judged if b == where)
+    for g in sorted(names, key=lambda g: (g.startswith("pooled"), g.split(" · ")[-1], g)):
+        f = figures(judged[(where, g)], used)
+        extra = picked["per_group"].get(g)
+        best = f"{pct(extra['best_f1'])} ({extra['best_f1_at']:.3f})" if extra else "— (not deciding)"
         reach = "—"
         if extra:
             reach = "never" if extra["precision_08_at"] is None else f"{extra['precision_08_at']:.3f}"
         lines.append(
-            f"| {pair} | {f['questions']:.0f} | {pct(f['precision'])} | {pct(f['recall'])} | {pct(f['f1'])} | "
+            f"| {g} | {f['questions']:.0f} | {pct(f['precision'])} | {pct(f['recall'])} | {pct(f['f1'])} | "
             f"{f['strong_per_question']:.2f} | {f['relevant_in_top']:.2f} | {best} | {reach} |"
         )
+    every = [h for g in picked["groups"] for h in judged[(where, g)]]
+    f = figures(every, used)
     lines += [
+        f"| **all deciding groups, pooled** | {f['questions']:.0f} | {pct(f['precision'])} | {pct(f['recall'])} | "
+        f"{pct(f['f1'])} | {f['strong_per_question']:.2f} | {f['relevant_in_top']:.2f} | | |",
         "",
-        '"pooled": each question\'s top 10 over the whole pool, where the answer in every pool language is '
-        "relevant (several relevant sentences per question).",
+        "| floor | precision | recall | F1 |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for t in np.round(np.arange(0.15, 0.551, 0.05), 3):
+        rows = [figures(judged[(where, g)], float(t)) for g in picked["groups"]]
+        lines.append(
+            f"| {t:.2f} | {pct(float(np.mean([r['precision'] for r in rows])))} | "
+            f"{pct(float(np.mean([r['recall'] for r in rows])))} | {pct(float(np.mean([r['f1'] for r in rows])))} |"
+        )
+    return [*lines, ""]
+
+
+def report(judged: Judged, choice: dict[str, Any], sizes: dict[str, Any], command: str, seconds: float) -> str:
+    lines = [
+        "# Calibration of strong and possible matches",
         "",
+        f"Command: `{command}` (written by the script; {seconds / 60:.0f} min; load average at the start "
+        f"{os.getloadavg()[0]:.2f} on this {os.cpu_count()}-core machine).",
+        "",
+        "A hit is a **strong match** when the engine's fused score (centred cosine + weighted share of the query's "
+        "words found in the passage) reaches the floor of its query's length band "
+        "(`matching.relevance.STRONG_MATCH_SCORES`), otherwise a **possible match**. The model's scores live on "
+        "different scales for different shapes of query: two keywords score a whole practice on their subject "
+        "lower than a question scores its answer, and a long challenge scores its best practice lower again. So "
+        "each band has its own floor, chosen on the queries of XQuAD-R whose length falls in it, in one "
+        "multilingual pool as the platform's index is (vectors centred per language).",
+        "",
+        "* Shapes: **question** (XQuAD-R's questions; the answer sentence, or the paragraph holding it, is "
+        "relevant), **topic** (an article's title as a short query; its paragraphs in every language are "
+        "relevant), **long** (a whole paragraph as the query; the other paragraphs of its article are relevant, "
+        "its own translations are left out). Documents are single sentences or paragraphs split into passages as "
+        "a practice is (groups marked ¶).",
+        "* Rule: each band's floor maximises the F1 of \"relevant\" among each query's top 10, averaged with "
+        f"equal weight over the band's groups with at least {MIN_QUERIES} queries. The per-group optima show how "
+        "far each group would pull.",
+        "* Precision: of the top-10 hits at or above the floor, the share that is relevant. Recall: of the "
+        "relevant documents that reach the top 10, the share at or above the floor.",
+        "* Why not a precision target of 0.8: a floor reaching it on every group would call almost every "
+        'cross-lingual match possible (column "precision 0.8 at"), and a strong label that readers rarely see '
+        "on a right answer does not help them act.",
+        '* "pooled · question": each question\'s top 10 sentences over the whole pool, where the answer in every '
+        "pool language is relevant (several relevant sentences per question).",
+        "",
+    ]
+    for where in BANDS:
+        lines += band_section(judged, choice, where)
+    lines += [
         "## Pool",
         "",
-        "| language | questions | sentences in the pool | paragraphs in the pool |",
-        "| --- | ---: | ---: | ---: |",
+        "| language | questions | topic queries | long queries | sentences in the pool | paragraphs in the pool |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for lang in sorted(set(sizes["questions"]) | set(sizes["sentences"])):
-        lines.append(
-            f"| {lang} | {sizes['questions'].get(lang, '—')} | {sizes['sentences'].get(lang, '—')} | "
-            f"{sizes['paragraphs'].get(lang, '—')} |"
-        )
+    keys = ("questions", "topic", "long", "sentences", "paragraphs")
+    for lang in sorted({lang for k in keys for lang in sizes[k]}):
+        cells = " | ".join(str(sizes[k].get(lang, "—")) for k in keys)
+        lines.append(f"| {lang} | {cells} |")
     lines += [
         "",
         "A language with all its questions (or sentences) already in the embedding cache contributes all of "
         "them; otherwise a fixed random sample (seeded), so that the run stays within minutes: smaller pools "
-        "of a language make its top 10 somewhat easier than the full 1,200 sentences would.",
-        "",
-        "## Precision and recall against the threshold (mean over the pairs)",
-        "",
-        "| threshold | precision | recall | F1 |",
-        "| ---: | ---: | ---: | ---: |",
+        "of a language make its top 10 somewhat easier than the full 1,200 sentences would. Topic queries exist "
+        "in English only (the data's article titles).",
     ]
-    for t in np.round(np.arange(0.15, 0.551, 0.025), 3):
-        rows = [figures(judged[p], float(t)) for p in choice["pairs"]]
-        lines.append(
-            f"| {t:.3f} | {pct(float(np.mean([r['precision'] for r in rows])))} | "
-            f"{pct(float(np.mean([r['recall'] for r in rows])))} | {pct(float(np.mean([r['f1'] for r in rows])))} |"
-        )
     return "\n".join(lines) + "\n"
 
 
@@ -333,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--src", type=Path, default=Path("/work/shared/bench-data/xquad-r"))
     parser.add_argument("--questions", type=int, default=150, help="questions per language not fully cached")
     parser.add_argument("--pool", type=int, default=400, help="sentences per language not fully cached")
+    parser.add_argument("--long", type=int, default=60, help="paragraphs per language used as long queries")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-calibration.md")
     args = parser.parse_args(argv)
     command = "PYTHONPATH=src .venv/bin/python benchmarks/calibration.py " + " ".join(argv or sys.argv[1:])
@@ -344,19 +424,22 @@ def main(argv: list[str] | None = None) -> int:
     queries = load_queries(task / "queries.jsonl")
     qrels = load_qrels(task / "qrels.tsv")
     encoder = CachedEncoder(E5Encoder(), args.data / "embeddings-cache.npz")
-    pool, picked, sizes = select(docs, queries, qrels, encoder, args)
-    log(f"pool: {len(pool)} sentences, {len(picked)} questions")
-    embed_missing(pool, picked, encoder)
+    pool, picked, shaped, sizes = select(docs, queries, qrels, encoder, args)
+    log(f"pool: {len(pool)} documents, {len(picked)} questions, {len(shaped)} topic and long queries")
+    embed_missing(pool, picked + [item.query for item in shaped], encoder)
     index = SearchIndex(encoder, SearchConfig())
     for start in range(0, len(pool), 512):
         index.add(pool[start : start + 512], refit=False)
     index.refit()
-    judged = judged_hits(index, pool, picked, qrels)
+    judged: Judged = defaultdict(list)
+    judged_questions(index, pool, picked, qrels, judged)
+    judged_shaped(index, pool, shaped, judged)
     choice = choose(judged)
-    log(
-        f"chosen threshold {choice['threshold']:.3f} (mean F1 {choice['mean_f1']:.3f}); "
-        f"in the code {relevance.STRONG_MATCH_SCORE:.3f}"
-    )
+    for where, c in choice.items():
+        log(
+            f"{where}: chosen floor {c['threshold']:.3f} (mean F1 {c['mean_f1']:.3f} over {len(c['groups'])} groups); "
+            f"in the code {relevance.STRONG_MATCH_SCORES[where]:.3f}"  # type: ignore[index]
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(judged, choice, sizes, command.strip(), time.perf_counter() - started), "utf-8")
     log(f"wrote {args.out}")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cityexchange.matching import relevance
 from cityexchange.matching.embedding import E5Encoder
 from cityexchange.matching.engine import Doc, SearchIndex
 
@@ -83,3 +84,33 @@ def test_same_language_distractor_does_not_win(index):
 def test_filters_and_language_detection_with_the_model(index):
     hits = index.search("reciclagem de lixo", filters=None, ids={"zh-waste", "zh-metro", "ru-snow"}, k=3)
     assert hits[0].id == "zh-waste"
+
+
+BUS_CHALLENGE = (
+    "Our buses are stuck in the same traffic jams as private cars during rush hours on the main avenues; the "
+    "average bus speed falls to 12 km/h, passengers wait too long and move to cars and taxis, which makes "
+    "congestion worse. We want to cut travel times by public transport by a quarter."
+)
+MUSIC_CHALLENGE = (
+    "Our festival of medieval music attracts too few young visitors; the old town's concert halls are half empty "
+    "in winter and the ticket prices are high for students; we want to fill them with new audiences by next season."
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("faixas de ônibus", "pt-bus"),  # keywords: the short band's floor
+        ("垃圾分类", "zh-waste"),
+        (BUS_CHALLENGE, "pt-bus"),  # a challenge-sized text: the long band's floor, in another language
+    ],
+)
+def test_a_relevant_answer_is_strong_whatever_the_length_of_the_query(index, query, expected):
+    hits = index.search(query, k=3)
+    labels = [relevance.strength(h.score, query) for h in hits]
+    assert hits[0].id == expected and labels == ["strong", "possible", "possible"]
+
+
+@pytest.mark.parametrize("query", ["ice cream festival for cats", MUSIC_CHALLENGE])
+def test_a_query_nothing_answers_has_no_strong_match(index, query):
+    assert {relevance.strength(h.score, query) for h in index.search(query, k=8)} == {"possible"}

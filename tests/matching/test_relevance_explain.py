@@ -74,24 +74,52 @@ def corpus(encoder: Any, publish: Any, sao_paulo: Any) -> dict[str, Practice]:
 
 
 def test_strength_follows_the_calibrated_threshold() -> None:
-    floor = relevance.STRONG_MATCH_SCORE
+    floor = relevance.floor(None)
     assert relevance.strength(floor) == "strong" and relevance.strength(floor + 0.2) == "strong"
     assert relevance.strength(floor - 0.001) == "possible" and relevance.strength(-0.1) == "possible"
+
+
+@pytest.mark.parametrize(
+    ("query", "band"),
+    [
+        ("bus lanes", "short"),
+        ("alerta de enchentes", "short"),
+        ("智慧停车", "short"),
+        ("ระบบเตือนภัยน้ำท่วม", "short"),
+        ("Снижение пробок в центре города", "sentence"),
+        (BUS_TEXT, "sentence"),
+        ("如何在市中心减少交通拥堵并让公交车优先通行以缩短乘客的出行时间", "sentence"),
+        (" ".join([BUS_TEXT] * 4), "long"),
+        ("公交车优先通行" * 12, "long"),
+    ],
+)
+def test_the_floor_is_read_from_the_query_length_in_any_script(query: str, band: str) -> None:
+    assert relevance.band(query) == band
+    score = relevance.STRONG_MATCH_SCORES[band]  # type: ignore[index]
+    assert relevance.strength(score, query) == "strong"
+    assert relevance.strength(score - 0.001, query) == "possible"
+
+
+def test_a_short_query_has_its_own_floor() -> None:
+    short, sentence = relevance.STRONG_MATCH_SCORES["short"], relevance.STRONG_MATCH_SCORES["sentence"]
+    assert short != sentence  # otherwise the bands would not be worth having
+    between = (short + sentence) / 2
+    assert relevance.strength(between, "bus lanes") != relevance.strength(between, BUS_TEXT)
 
 
 def test_relevant_hit_is_strong_unrelated_one_possible(corpus: dict[str, Practice], kazan_officer: Any) -> None:
     results = {r.practice.pk: r for r in search.search(kazan_officer, BUS_TEXT)}
     bus, library = results[corpus["bus"].pk], results[corpus["library"].pk]
-    assert bus.score >= relevance.STRONG_MATCH_SCORE and bus.strength == "strong"
-    assert library.score < relevance.STRONG_MATCH_SCORE and library.strength == "possible"
+    assert bus.score >= relevance.floor(BUS_TEXT) and bus.strength == "strong"
+    assert library.score < relevance.floor(BUS_TEXT) and library.strength == "possible"
 
 
 def test_labels_move_with_the_threshold(
     corpus: dict[str, Practice], kazan_officer: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(relevance, "STRONG_MATCH_SCORE", 5.0)  # nothing can reach it: a count, not a top-k
+    monkeypatch.setitem(relevance.STRONG_MATCH_SCORES, "sentence", 5.0)  # nothing can reach it: a count, not a top-k
     assert {r.strength for r in search.search(kazan_officer, BUS_TEXT)} == {"possible"}
-    monkeypatch.setattr(relevance, "STRONG_MATCH_SCORE", -5.0)
+    monkeypatch.setitem(relevance.STRONG_MATCH_SCORES, "sentence", -5.0)
     assert {r.strength for r in search.search(kazan_officer, BUS_TEXT)} == {"strong"}
 
 
@@ -116,7 +144,7 @@ def test_plural_counts_and_no_strong_match_suggestions(
     publish(_practice(sao_paulo, "Bus lanes on avenues", BUS_TEXT))
     html = client.get("/en/matching/", {"q": BUS_TEXT}).content.decode()
     assert "2 strong matches" in html
-    monkeypatch.setattr(relevance, "STRONG_MATCH_SCORE", 5.0)
+    monkeypatch.setitem(relevance.STRONG_MATCH_SCORES, "sentence", 5.0)
     html = client.get("/en/matching/", {"q": BUS_TEXT, "sector": "transportation"}).content.decode()
     assert "No strong match" in html and "3 possible matches" not in html and "2 possible matches" in html
     assert 'class="notice no-strong"' in html

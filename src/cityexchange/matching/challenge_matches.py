@@ -65,7 +65,7 @@ def rematch_practice(practice_id: int) -> int:
     for challenge in open_challenges.prefetch_related("translations"):
         found = store.challenge_hits(challenge, filters={"city_id": practice.city_id}, k=PER_CITY)
         hit, text = next(((h, t) for h, t in found if h.id == key), (None, ""))
-        if hit is not None and strength(hit.score) == "strong":
+        if hit is not None and strength(hit.score, text) == "strong":
             matched[challenge.pk] = float(hit.score)
     with transaction.atomic():
         ChallengeMatch.objects.filter(practice_id=practice_id).exclude(challenge_id__in=matched).delete()

@@ -44,7 +44,7 @@ class Result:
     query: str = ""  # the words to mark in the passage
 
     def __post_init__(self) -> None:
-        self.strength = strength(self.score if self.relevance is None else self.relevance)
+        self.strength = strength(self.score if self.relevance is None else self.relevance, self.query or None)
 
 
 def strong_and_possible(results: list[Result]) -> tuple[list[Result], list[Result]]:
