@@ -13,15 +13,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
 
-from cityexchange.core import audit_chain
+from cityexchange.core import audit_chain, audit_seal
 from cityexchange.core.audit import audit
 from cityexchange.core.models import AuditChainHead, AuditEntry
 from tests.registry.factories import UserFactory
 
 
 def _log(n: int) -> list[AuditEntry]:
+    """n audited writes, sealed as their commit would (the test's transaction never commits), in chain order."""
     user = UserFactory()
-    return [audit(user, "test.step", user, before={"n": i}, after={"n": i + 1, "é": "ü"}) for i in range(n)]
+    for i in range(n):
+        audit(user, "test.step", user, before={"n": i}, after={"n": i + 1, "é": "ü"})
+    assert audit_seal.seal().rows == n
+    return list(AuditEntry.objects.order_by("seq"))
 
 
 def _verify() -> str:
@@ -74,12 +78,24 @@ def test_a_deleted_row_and_rows_cut_from_the_end_are_found():
 
 
 @pytest.mark.django_db
+def test_rows_sealed_after_the_head_was_read_are_no_fault_but_a_head_past_the_rows_is():
+    """verify reads the head, then the rows: a sealer may add rows in between on a live site."""
+    entries = _log(3)
+    with connection.cursor() as cursor:
+        cursor.execute(audit_chain.ROWS_SQL)
+        rows = cursor.fetchall()
+    read_earlier = (entries[1].pk, entries[1].hash)
+    assert audit_chain.verify_rows(rows, read_earlier).ok
+    assert audit_chain.verify_rows(rows[:1], read_earlier).broken == audit_chain.Break(entries[1].pk, "missing")
+
+
+@pytest.mark.django_db
 def test_a_row_inserted_behind_the_applications_back_is_named():
     entries = _log(2)
     _raw(
-        "INSERT INTO core_auditentry (at, action, target_type, target_id, target_repr, prev_hash, hash) "
-        "VALUES (%s, 'forged', 'x', '1', 'x', '', '')",
-        [entries[-1].at],
+        "INSERT INTO core_auditentry (seq, at, action, target_type, target_id, target_repr, prev_hash, hash) "
+        "VALUES (%s, %s, 'forged', 'x', '1', 'x', '', '')",
+        [entries[-1].seq + 1, entries[-1].at],
     )
     forged = AuditEntry.objects.order_by("-id").first()
     with pytest.raises(CommandError, match=rf"broken at row {forged.pk}: it carries no hash link"):
@@ -129,8 +145,9 @@ def _waiting_for_a_lock(pid: int) -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_a_writer_never_waits_for_a_row_lock_while_holding_the_chain(kazan):
     """Writer A inserts a row referencing a city, then audits; writer B holds that city's row lock, then audits.
-    Were A to take the chain's lock first and check its foreign key at COMMIT, A would wait for B's city lock
-    while B waits for the chain: a deadlock, one of them refused. Both must commit."""
+    Were A to hold the chain's lock while its foreign key is checked at COMMIT, A would wait for B's city lock
+    while B waits for the chain: a deadlock, one of them refused. Both must commit (the chain is sealed after
+    COMMIT now, so neither holds its lock; the general case is in test_audit_sealing)."""
     import time
 
     from django.db import transaction

@@ -11,8 +11,8 @@ from typing import Any
 from django.db import models, router, transaction
 from django.utils import timezone
 
-from .audit_chain import hash_of, lock_head
-from .models import AuditChainHead, AuditEntry
+from .audit_seal import seal_after_commit
+from .models import AuditEntry
 
 
 def _plain(value: Any) -> Any:
@@ -45,25 +45,30 @@ def audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append a row to the audit log, chained to the one before it (core.audit_chain)."""
+    """Append a row to the audit log. It is chained (given its position and hash) right after the caller's
+    transaction commits (core.audit_seal): taking the chain's lock here would hold it to the caller's COMMIT, queue
+    every write behind it, and deadlock a caller that locks a row after auditing with one that holds that row and
+    audits. The returned row has no hash yet."""
     using = router.db_for_write(AuditEntry)
-    with transaction.atomic(using=using):
-        head = lock_head(using)
-        entry = AuditEntry(
-            at=timezone.now(),
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            action=action,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            target_repr=str(target)[:300],
-            # Stored as read back: JSON-ready values, so the hash computed now is the one verify computes later.
-            before=json.loads(json.dumps(before, default=str)) if before is not None else None,
-            after=json.loads(json.dumps(after, default=str)) if after is not None else None,
-            prev_hash=head.last_hash,
-        )
-        entry.hash = hash_of(entry)
-        entry.save(using=using)
-        AuditChainHead.objects.using(using).filter(pk=1).update(last_id=entry.pk, last_hash=entry.hash)
+    entry = AuditEntry.objects.using(using).create(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        # JSON-ready values (anything else as its text), which the JSON column stores as given.
+        before=json.loads(json.dumps(before, default=str)) if before is not None else None,
+        after=json.loads(json.dumps(after, default=str)) if after is not None else None,
+    )
+    entry_id = entry.pk
+
+    def seal_it() -> None:  # a function, not a partial: Django names a failing robust hook by its __qualname__
+        seal_after_commit(entry_id, using)
+
+    # Robust: the caller's data has committed; a sealer that fails (the database gone a moment) must not turn the
+    # answer into an error. The row stays unsealed until the worker or `audit verify` seals it.
+    transaction.on_commit(seal_it, using=using, robust=True)
     return entry
 
 

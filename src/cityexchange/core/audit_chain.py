@@ -2,16 +2,19 @@
 and that link. Changing, deleting or inserting a row behind the application's back breaks the chain from that row
 on, and `cityexchange audit verify` names the first row where it breaks.
 
-The chain is per database, in id order. Appends are serialised by one lock row (`AuditChainHead`): the append first
-*updates* that row, which takes its row lock on PostgreSQL (held to the end of the transaction, like SELECT … FOR
-UPDATE) and the write lock on SQLite (whose transactions already begin IMMEDIATE here), so no two transactions can
-link to the same previous row. The head also keeps the id and hash of the last row, so that removing rows at the
-end is noticed too.
+Rows are chained *after* the transaction that wrote them commits (sealing, core.audit_seal): `audit()` only
+inserts the row; a sealer then gives the committed rows not yet chained their position (`seq`), link and hash, in
+a short transaction of its own under the one lock row (`AuditChainHead`). Chaining inside the writer's transaction
+held that lock to the writer's COMMIT, so every write of the platform queued behind it, and a writer that locked a
+row after auditing deadlocked with one that held that row and was auditing. The chain runs in `seq` order (the
+order rows were sealed, which need not be id order); a rolled-back row is never seen, so never sealed. The head
+also keeps the position, id and hash of the last sealed row, so that removing rows at the end is noticed too.
 
 What this proves and what not: someone who edits the database can also recompute every hash after the row they
 changed. The chain makes tampering *detectable against a copy of the head kept elsewhere* (the hash shown on a
 result page, printed in minutes, in a backup's manifest, or noted by `audit verify` in an operator's log); it does
-not make the database itself trustworthy.
+not make the database itself trustworthy. Nor does it tell a row inserted behind the application's back without a
+position from one that committed and is waiting to be sealed: both are sealed at the end of the chain.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connections
-from django.db.models import F
+from django.db.models import QuerySet
+from django.utils import timezone
 
 GENESIS = ""  # the "previous hash" of the first row
 HASH_VERSION = "1"
@@ -88,10 +92,11 @@ class Break:
 
 @dataclass(frozen=True)
 class Verdict:
-    rows: int
+    rows: int  # sealed rows
     head_id: int | None
     head_hash: str
     broken: Break | None
+    unsealed: int = 0  # committed rows waiting to be sealed
 
     @property
     def ok(self) -> bool:
@@ -99,8 +104,14 @@ class Verdict:
 
 
 COLUMNS = "id, at, actor_id, action, target_type, target_id, target_repr, before, after, prev_hash, hash"
-ROWS_SQL = f"SELECT {COLUMNS} FROM core_auditentry ORDER BY id"  # noqa: S608 (constant text)
+# The sealed rows, in chain order. Databases from before sealing (no `seq` column: an old backup restored) were
+# chained in id order.
+ROWS_SQL = f"SELECT {COLUMNS} FROM core_auditentry WHERE seq IS NOT NULL ORDER BY seq"  # noqa: S608 (constant)
+LEGACY_ROWS_SQL = f"SELECT {COLUMNS} FROM core_auditentry ORDER BY id"  # noqa: S608 (constant text)
 HEAD_SQL = "SELECT last_id, last_hash FROM core_auditchainhead WHERE id = 1"
+# A committed row is sealed within moments (after its COMMIT, or by the next worker or `audit verify`); one still
+# unsealed after this long was left by a sealer that failed, and verification reports it.
+GRACE = dt.timedelta(minutes=5)
 
 
 def _moment(value: Any) -> dt.datetime:
@@ -118,9 +129,13 @@ def _json(value: Any) -> Any:
 
 
 def verify_rows(rows: Iterable[Sequence[Any]], head: Sequence[Any] | None) -> Verdict:
-    """Walk the chain over raw rows (the columns of COLUMNS, in id order); stop at the first row whose link or
-    content does not match. Works on any copy of the database: the live one, a backup, a restored one."""
+    """Walk the chain over raw rows (the columns of COLUMNS, in chain order); stop at the first row whose link or
+    content does not match. Works on any copy of the database: the live one, a backup, a restored one.
+
+    The walk must pass through the head (read before the rows): on a live database, rows sealed after the head was
+    read follow it, and are no fault; the head's row missing from the walk means rows were cut from the end."""
     prev, prev_id, count = GENESIS, None, 0
+    passed_head = head is None or (head[0], head[1]) == (None, GENESIS)
     for pk, at, actor_id, action, target_type, target_id, target_repr, before, after, prev_hash, own in rows:
         if prev_hash != prev:
             reason = "link" if prev_id is None or prev_hash else "unchained"
@@ -139,20 +154,68 @@ def verify_rows(rows: Iterable[Sequence[Any]], head: Sequence[Any] | None) -> Ve
         if own != expected:
             return Verdict(count, prev_id, prev, Break(pk, "content"))
         prev, prev_id, count = own, pk, count + 1
-    if head is not None and (head[0], head[1]) != (prev_id, prev):
+        passed_head = passed_head or (head is not None and (pk, own) == (head[0], head[1]))
+    if head is not None and not passed_head:
         # Rows were removed from the end (or the head was edited): the chain itself is intact up to `prev_id`.
         return Verdict(count, prev_id, prev, Break(head[0], "missing"))
     return Verdict(count, prev_id, prev, None)
 
 
-def verify(using: str = "default") -> Verdict:
-    """Check the chain of the database behind a Django connection."""
-    with connections[using].cursor() as cursor:
+def _has_positions(cursor: Any, vendor: str) -> bool:
+    """Whether the schema has rows' positions (`seq`): not on a copy of an older version, restored before `migrate`.
+    `cursor` may be a Django, sqlite3 or psycopg cursor (backups read copies outside Django)."""
+    if vendor == "sqlite":
+        cursor.execute("PRAGMA table_info(core_auditentry)")
+        return any(row[1] == "seq" for row in cursor.fetchall())
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = 'core_auditentry' AND column_name = 'seq'"
+    )
+    return cursor.fetchone() is not None
+
+
+def rows_sql(cursor: Any, vendor: str) -> str:
+    """The query of the chain's rows for this database: by position, or by id where the schema predates sealing."""
+    return ROWS_SQL if _has_positions(cursor, vendor) else LEGACY_ROWS_SQL
+
+
+def has_positions(using: str = "default") -> bool:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        return _has_positions(cursor, connection.vendor)
+
+
+def verify(using: str = "default", *, grace: dt.timedelta = GRACE) -> Verdict:
+    """Check the chain of the database behind a Django connection: the sealed rows, then that no committed row has
+    waited longer than `grace` to be sealed. Reads only (so it also runs on a replica or a restored copy)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
         cursor.execute(HEAD_SQL)
         head = cursor.fetchone()
-    with connections[using].chunked_cursor() as cursor:
-        cursor.execute(ROWS_SQL)
-        return verify_rows(_fetch(cursor), head)
+        sql = rows_sql(cursor, connection.vendor)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        verdict = verify_rows(_fetch(cursor), head)
+    if sql == LEGACY_ROWS_SQL:
+        return verdict  # not migrated yet: every row was chained as it was written
+    unsealed = _unsealed(using)
+    verdict = replace(verdict, unsealed=unsealed.count())
+    if verdict.broken is None:
+        stale = unsealed.filter(at__lt=timezone.now() - grace).order_by("id").values_list("id", flat=True).first()
+        if stale is not None:
+            verdict = replace(verdict, broken=Break(stale, "unsealed"))
+    return verdict
+
+
+def _unsealed(using: str) -> QuerySet[Any]:
+    from .models import AuditEntry
+
+    return AuditEntry.objects.using(using).filter(seq__isnull=True)
+
+
+def unsealed_count(using: str = "default") -> int:
+    """Rows committed and not yet sealed into the chain."""
+    return _unsealed(using).count()
 
 
 def _fetch(cursor: Any) -> Iterator[Sequence[Any]]:
@@ -166,29 +229,3 @@ def head(using: str = "default") -> tuple[int | None, str]:
 
     row = AuditChainHead.objects.using(using).filter(pk=1).first()
     return (row.last_id, row.last_hash) if row is not None else (None, GENESIS)
-
-
-def lock_head(using: str = "default") -> Any:
-    """Take the chain's lock for the rest of the transaction and return the head row (created when missing, e.g. in
-    an emptied test database). Must run inside a transaction."""
-    from .models import AuditChainHead, AuditEntry
-
-    heads = AuditChainHead.objects.using(using)
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        # Foreign keys are checked at COMMIT (Django declares them DEFERRABLE INITIALLY DEFERRED). Checked there,
-        # a row the transaction inserted before auditing would have it wait for another writer's lock on the
-        # referenced row while holding the chain's lock, which that writer may be waiting for: a deadlock (seen
-        # under 50 concurrent writers). Checking what is pending now, before the chain's lock, keeps every wait
-        # outside it; later rows are checked at COMMIT as before.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    # An UPDATE, not a SELECT: it takes the row lock on PostgreSQL and the write lock on SQLite.
-    if heads.filter(pk=1).update(appends=F("appends") + 1) == 0:
-        last = AuditEntry.objects.using(using).order_by("-id").first()
-        heads.get_or_create(
-            pk=1, defaults={"last_id": last.pk if last else None, "last_hash": last.hash if last else GENESIS}
-        )
-        heads.filter(pk=1).update(appends=F("appends") + 1)
-    return heads.get(pk=1)

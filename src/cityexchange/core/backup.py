@@ -172,14 +172,16 @@ def count_rows(cursor: Any, tables: list[str]) -> dict[str, int]:
     return counts
 
 
-def _audit(cursor: Any, tables: list[str]) -> dict[str, Any]:
+def _audit(cursor: Any, tables: list[str], engine: str) -> dict[str, Any]:
     if "core_auditentry" not in tables:
         return {"rows": 0, "head_id": None, "head_hash": "", "intact": True, "first_broken": None}
     head = None
     if "core_auditchainhead" in tables:
         cursor.execute(audit_chain.HEAD_SQL)
         head = cursor.fetchone()
-    cursor.execute(audit_chain.ROWS_SQL)
+    # The sealed rows only: rows the snapshot caught between their COMMIT and their sealing are counted with their
+    # table and sealed on the restored copy by `audit verify`.
+    cursor.execute(audit_chain.rows_sql(cursor, engine))
     verdict = audit_chain.verify_rows(cursor.fetchall(), head)
     return {
         "rows": verdict.rows,
@@ -197,12 +199,12 @@ def describe(db: Database) -> dict[str, Any]:
         try:
             cursor = conn.cursor()
             tables = sqlite_tables(conn)
-            return {"tables": count_rows(cursor, tables), "audit": _audit(cursor, tables)}
+            return {"tables": count_rows(cursor, tables), "audit": _audit(cursor, tables, db.engine)}
         finally:
             conn.close()
     with _pg_connect(db) as conn, conn.cursor() as cursor:
         tables = pg_tables(cursor)
-        return {"tables": count_rows(cursor, tables), "audit": _audit(cursor, tables)}
+        return {"tables": count_rows(cursor, tables), "audit": _audit(cursor, tables, db.engine)}
 
 
 # --- Backup ------------------------------------------------------------------------------------------------------
@@ -260,7 +262,7 @@ def _backup_postgres(db: Database, out: Path) -> dict[str, Any]:
                 raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
             tables = pg_tables(cursor)
             counts = count_rows(cursor, tables)
-            audit = _audit(cursor, tables)
+            audit = _audit(cursor, tables, "postgresql")
     return {
         "file": PG_FILE,
         "server_version": f"{server_num // 10000}.{server_num % 10000}",

@@ -30,7 +30,10 @@ class AuditEntry(models.Model):
     target_repr = models.CharField(_("object"), max_length=300)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    # The hash chain (core.audit_chain): the previous row's hash, and this row's over its content and that link.
+    # The hash chain (core.audit_chain): the row's position in the chain, the previous row's hash, and this row's
+    # over its content and that link. All three are set after the writer's COMMIT by the sealer (core.audit_seal);
+    # until then `seq` is empty and the hashes blank. Unique: no row takes two positions, no position two rows.
+    seq = models.BigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="")
     hash = models.CharField(_("hash"), max_length=64, blank=True, default="", db_index=True)
 
@@ -38,19 +41,24 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The sealer's queue: only the few rows not yet in the chain, so finding them costs nothing.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="core_audit_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
 
 class AuditChainHead(models.Model):
-    """One row: the lock that serialises appends to the audit chain, and the last row's id and hash (so that rows
-    removed from the end are noticed)."""
+    """One row: the lock that serialises sealing rows into the audit chain, and the last sealed row's position, id
+    and hash (so that rows removed from the end are noticed). `appends` counts the rows ever sealed."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_id = models.BigIntegerField(null=True, blank=True)
     last_hash = models.CharField(max_length=64, blank=True, default="")
+    last_seq = models.BigIntegerField(default=0)
     appends = models.BigIntegerField(default=0)
 
     class Meta:

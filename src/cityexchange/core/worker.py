@@ -9,6 +9,8 @@
 - **A database restart** never ends the worker: a connection error while polling closes the broken connection,
   waits (0.5 s doubling to 10 s) and polls again. A task whose database connection broke while it ran has an
   unknown outcome: it is queued again once the database answers.
+- **Audit rows left unsealed** by a process that died between its COMMIT and the sealing (core.audit_seal) are
+  sealed at the worker's start and with each reclaim.
 - **Priorities**: the queue is taken highest `priority` first (then `run_after`, then the order of enqueueing) —
   the library's ordering, kept here — so indexing (priority 50) runs ahead of suggestion refreshes (0).
 """
@@ -32,6 +34,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from . import audit_seal
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger("cityexchange.worker")
@@ -99,6 +102,18 @@ def release_own_tasks(worker_id: str) -> list[str]:
                 logger.warning("task %s returned to the queue: left by an earlier %s", row.pk, worker_id)
                 released.append(str(row.pk))
     return released
+
+
+def seal_audit_leftovers() -> None:
+    """Seal audit rows whose process died between its COMMIT and the sealing (core.audit_seal), at the worker's
+    start and with each reclaim: nothing stays out of the chain for longer than that. A failure other than the
+    database's is logged, not raised: it must not stop the tasks."""
+    try:
+        audit_seal.seal_leftovers()
+    except DATABASE_ERRORS:
+        raise
+    except Exception:
+        logger.exception("sealing the audit log's leftover rows failed")
 
 
 class Heartbeat(threading.Thread):
@@ -191,6 +206,7 @@ class LeasedWorker(Worker):
         now = time.monotonic()
         if now >= self._next_reclaim:
             reclaim_stale_tasks(lease=self.lease, max_attempts=self.max_attempts)
+            seal_audit_leftovers()
             self._next_reclaim = now + self.reclaim_every
 
     def _claim_next(self) -> tuple[DBTaskResult | None, bool]:
