@@ -89,10 +89,6 @@ def parse_file(text: str, fmt: str) -> list[SourceRow]:
     return CHALLENGES.read(text, fmt)
 
 
-def check_rows(rows: list[SourceRow], fmt: str, progress: Progress | None = None) -> list[Plan]:
-    return list(CHALLENGES.check(rows, fmt, progress))
-
-
 def challenges_import(
     *, actor: Any, rows: list[SourceRow], fmt: str = "json", progress: Progress | None = None
 ) -> ImportReport:

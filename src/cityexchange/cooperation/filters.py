@@ -10,7 +10,8 @@ from django.forms import HiddenInput, TextInput
 from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.filtering import Flag, ListFilters, Search, Value, is_id, number_in, one_of
-from cityexchange.registry.models import Country, Sector
+from cityexchange.registry.filters import country_filter, sector_filter
+from cityexchange.registry.models import Sector
 
 from .models import Agreement, Cooperation
 from .stages import AGREEMENT_KIND_CHOICES, Stage
@@ -33,10 +34,6 @@ class CooperationFilters(ListFilters):
         return qs.filter(pk__in=stalled_cooperations().values("pk")) if value else qs
 
 
-def _known_country(code: str) -> bool:
-    return len(code) == 2 and Country.objects.filter(iso2=code).exists()
-
-
 class RegisterFilters(ListFilters):
     q = Search(
         method="search",
@@ -44,14 +41,8 @@ class RegisterFilters(ListFilters):
         longest=100,
         message=_("The search text is too long (100 characters at most)."),
     )
-    country = Value(
-        field_name="cooperation__participants__city__country_id",
-        label=_("Country code"),
-        known=_known_country,
-        normalise=str.upper,
-        message=_("Unknown country code: %(v)s."),
-        shown=10,
-        widget=TextInput(attrs={"maxlength": 2}),
+    country = country_filter(
+        "cooperation__participants__city__country_id", label=_("Country code"), widget=TextInput(attrs={"maxlength": 2})
     )
     city = Value(
         field_name="cooperation__participants__city_id",
@@ -68,11 +59,9 @@ class RegisterFilters(ListFilters):
         shown=30,
         choices=[("", _("Any kind")), *AGREEMENT_KIND_CHOICES],
     )
-    sector = Value(
+    sector = sector_filter(
         field_name="cooperation__practice__sectors__code",
         label=_("Sector"),
-        known=lambda code: Sector.objects.filter(code=code[:40]).exists(),
-        message=_("Unknown sector: %(v)s."),
         choices=lambda: [("", _("All sectors")), *((s.code, s.label) for s in Sector.objects.all())],
     )
     year = Value(

@@ -130,11 +130,6 @@ def parse_file(text: str, fmt: str) -> list[SourceRow]:
     return PRACTICES.read(text, fmt)
 
 
-def check_rows(rows: list[SourceRow], fmt: str, progress: Progress | None = None) -> list[Plan]:
-    """Validate every row; raises ImportFailed with all errors, else returns what to write."""
-    return list(PRACTICES.check(rows, fmt, progress))
-
-
 def practices_import(
     *, actor: Any, rows: list[SourceRow], fmt: str = "json", progress: Progress | None = None
 ) -> ImportReport:

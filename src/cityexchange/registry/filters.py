@@ -44,25 +44,36 @@ def _exists(model: Any, field: str) -> Any:
     return lambda value: model.objects.filter(**{field: value}).exists()
 
 
+def country_filter(field_name: str, **display: Any) -> Value:
+    """A country by its ISO code (any case), on the lookup `field_name`; `display` is the page's label, choices…"""
+    return Value(
+        field_name=field_name,
+        known=_exists(Country, "iso2"),
+        normalise=str.upper,
+        message=_("Unknown country code: %(v)s."),
+        shown=10,
+        **display,
+    )
+
+
+def sector_filter(**how: Any) -> Value:
+    """A sector by its code; `how` is the lookup (or method) and what the page shows."""
+    return Value(known=_exists(Sector, "code"), message=_("Unknown sector: %(v)s."), **how)
+
+
 class ContentFilters(ListFilters):
     """What practice and challenge lists share. Each list declares its own `search` (which texts the words are
     looked for in) and its model in Meta."""
 
     q = Search(method="search", label=_("Search"), longest=100, message=SEARCH_TOO_LONG)
-    sector = Value(
+    sector = sector_filter(
         method="in_sector",
         label=_("Sector"),
-        known=_exists(Sector, "code"),
-        message=_("Unknown sector: %(v)s."),
         choices=lambda: [EMPTY, *((s.code, str(s)) for s in Sector.objects.all())],
     )
-    country = Value(
-        field_name="city__country_id",
+    country = country_filter(
+        "city__country_id",
         label=_("Country"),
-        known=_exists(Country, "iso2"),
-        normalise=str.upper,
-        message=_("Unknown country code: %(v)s."),
-        shown=10,
         # Offered: countries of member cities (content comes from members), none of the dissolved countries
         # GeoNames still carries, which CLDR no longer names in any language.
         choices=lambda: [
@@ -91,13 +102,8 @@ class DirectoryFilters(ListFilters):
     """The member directory (page and API). Membership defaults to members (active and suspended)."""
 
     q = Search(method="search", label=_("Name"), longest=100, message=SEARCH_TOO_LONG)
-    country = Value(
-        field_name="country_id",
-        label=_("Country"),
-        known=_exists(Country, "iso2"),
-        normalise=str.upper,
-        message=_("Unknown country code: %(v)s."),
-        choices=lambda: [("", _("All countries")), *country_choices()],
+    country = country_filter(
+        "country_id", label=_("Country"), choices=lambda: [("", _("All countries")), *country_choices()]
     )
     bloc_status = Value(
         field_name="country__bloc_status__code",
