@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -186,6 +187,7 @@ def _save_form(request: HttpRequest, practice: Practice | None, cities: Any) -> 
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     user = actor(request)
+    cities: QuerySet[City]
     if is_secretariat(user):
         cities = City.objects.filter(membership__status="active").order_by("name")
     else:
