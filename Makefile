@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:$(PG_PORT)/cityexchange
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export CITYEXCHANGE_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test test-sqlite test-postgres lint messages catalogues browser bench clean
+.PHONY: demo test test-sqlite test-postgres lint messages catalogues browser bench benchmarks-report clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -65,8 +65,17 @@ test-postgres: messages
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not model and not restarts_db and not contract"
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -q -m "restarts_db"
 
+# Each benchmark stores its figures in benchmarks/results/<name>.json and writes its page in docs/ from them;
+# `make bench` measures the quick registry benchmark, `make benchmarks-report` rewrites every page and
+# docs/benchmarks.md from the stored figures without measuring (tests/test_benchmark_docs.py checks they agree).
+BENCHMARKS := registry retrieval calibration scheduler insights pg_index memory_index load
 bench: $(VENV)/.installed
 	PYTHONPATH=src $(PY) benchmarks/registry.py
+	PYTHONPATH=src $(PY) benchmarks/summary.py
+
+benchmarks-report: $(VENV)/.installed
+	for b in $(BENCHMARKS); do PYTHONPATH=src $(PY) benchmarks/$$b.py --report-only || exit 1; done
+	PYTHONPATH=src $(PY) benchmarks/summary.py
 
 clean:
 	rm -rf $(VENV) var build dist

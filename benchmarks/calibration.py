@@ -1,6 +1,8 @@
-"""Calibrate the floors between strong and possible matches; writes docs/benchmarks-calibration.md.
+"""Calibrate the floors between strong and possible matches; keeps the figures in
+benchmarks/results/calibration.json and writes docs/benchmarks-calibration.md from them.
 
     cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/calibration.py [--questions 150] [--pool 400]
+        [--report-only]
 
 What is calibrated: ``matching.relevance.STRONG_MATCH_SCORES``, the fused score (centred cosine + weighted share
 of the query's words, exactly what the search page ranks by) at and above which a hit is called a strong match, one
@@ -48,6 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+import run_record
 from calibration_shapes import Shaped, long_queries, paragraphs, topic_queries
 from cityexchange.matching import relevance
 from cityexchange.matching.beir import Query, load_corpus, load_qrels, load_queries
@@ -57,6 +60,9 @@ from cityexchange.matching.passages import split_passages
 from xquad_to_beir import README_PAIRS, convert
 
 ROOT = Path(__file__).resolve().parents[1]
+NAME = "calibration"
+PAGE = run_record.DOCS / "benchmarks-calibration.md"
+SAME_FLOOR = 0.0125  # the code's floor and the run's choice agree within a quarter of the reporting grid's step
 TOP = 10
 MIN_QUERIES = 20  # a (pair, shape) group with fewer queries in a band is reported but does not choose its floor
 BANDS = ("short", "sentence", "long")
@@ -284,58 +290,83 @@ def choose(judged: Judged) -> dict[str, Any]:
     return out
 
 
-def precision_target_text(judged: Judged, where: str, groups: list[str]) -> str:
+def precision_target(judged: Judged, where: str, groups: list[str]) -> dict[str, float] | None:
+    """The lowest floor at which the deciding groups' mean precision reaches 0.8, and their mean recall there."""
     for t in GRID:
         rows = [figures(judged[(where, g)], float(t)) for g in groups]
         precision = float(np.mean([r["precision"] for r in rows]))
         if precision >= 0.8:
-            recall = float(np.mean([r["recall"] for r in rows]))
-            return f"reached on average at {t:.3f}, where recall is {pct(recall)} %"
-    return "never reached on average over the groups"
+            return {"at": float(t), "recall": float(np.mean([r["recall"] for r in rows]))}
+    return None
 
 
 def pct(x: float) -> str:
     return f"{100 * x:.1f}"
 
 
-BAND_TEXT = {
-    "short": f"up to {relevance.SHORT_MAX_WORDS} words (keywords, a subject)",
-    "sentence": f"{relevance.SHORT_MAX_WORDS + 1} to {relevance.SENTENCE_MAX_WORDS} words (a question, a sentence)",
-    "long": f"more than {relevance.SENTENCE_MAX_WORDS} words (a challenge, a paragraph)",
-}
-
-
-def band_section(judged: Judged, choice: dict[str, Any], where: str) -> list[str]:
+def band_figures(judged: Judged, choice: dict[str, Any], where: str) -> dict[str, Any]:
+    """What the page shows of one band, at the floor the code uses now."""
     used = relevance.STRONG_MATCH_SCORES[where]  # type: ignore[index]
     picked = choice.get(where)
-    lines = [f"## Band “{where}”: {BAND_TEXT[where]}", ""]
+    out: dict[str, Any] = {"floor_in_code": used, "choice": None}
+    if picked is None:
+        return out
+    names = sorted(g for (b, g) in judged if b == where)
+    order = sorted(names, key=lambda g: (g.startswith("pooled"), g.split(" · ")[-1], g))
+    every = [h for g in picked["groups"] for h in judged[(where, g)]]
+    out.update(
+        choice={"threshold": picked["threshold"], "mean_f1": picked["mean_f1"], "groups": picked["groups"]},
+        precision_08=precision_target(judged, where, picked["groups"]),
+        groups=[
+            {"group": g, "at_floor": figures(judged[(where, g)], used), "optimum": picked["per_group"].get(g)}
+            for g in order
+        ],
+        all_deciding=figures(every, used),
+        floors=[
+            {"floor": float(t), **{k: float(np.mean([r[k] for r in rows])) for k in ("precision", "recall", "f1")}}
+            for t in np.round(np.arange(0.15, 0.551, 0.05), 3)
+            for rows in [[figures(judged[(where, g)], float(t)) for g in picked["groups"]]]
+        ],
+    )
+    return out
+
+
+def band_section(band: dict[str, Any], where: str, words: dict[str, int]) -> list[str]:
+    text = {
+        "short": f"up to {words['short_max']} words (keywords, a subject)",
+        "sentence": f"{words['short_max'] + 1} to {words['sentence_max']} words (a question, a sentence)",
+        "long": f"more than {words['sentence_max']} words (a challenge, a paragraph)",
+    }
+    lines = [f"## Band “{where}”: {text[where]}", ""]
+    picked = band["choice"]
     if picked is None:
         return [*lines, "No group has enough queries in this band on this run.", ""]
-    same = abs(picked["threshold"] - used) < 0.0125
+    used = band["floor_in_code"]
+    same = abs(picked["threshold"] - used) < SAME_FLOOR
+    reach = band["precision_08"]
     lines += [
         f"* **Floor in the code: {used:.3f}.** The script's choice on this run: **{picked['threshold']:.3f}** "
         f"(mean F1 over the {len(picked['groups'])} deciding groups {picked['mean_f1']:.3f})"
         + (" — the same." if same else " — the code differs; update it."),
-        "* Precision 0.8 over the deciding groups: " + precision_target_text(judged, where, picked["groups"]) + ".",
+        "* Precision 0.8 over the deciding groups: "
+        + (f"reached on average at {reach['at']:.3f}, where recall is {pct(reach['recall'])} %" if reach
+           else "never reached on average over the groups") + ".",
         "",
         "| group | queries | precision | recall | F1 | strong hits per query | relevant in top 10 | best F1 (at) | "
         "precision 0.8 at |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    names = sorted(g for (b, g) in judged if b == where)
-    for g in sorted(names, key=lambda g: (g.startswith("pooled"), g.split(" · ")[-1], g)):
-        f = figures(judged[(where, g)], used)
-        extra = picked["per_group"].get(g)
+    for row in band["groups"]:
+        f, extra = row["at_floor"], row["optimum"]
         best = f"{pct(extra['best_f1'])} ({extra['best_f1_at']:.3f})" if extra else "— (not deciding)"
-        reach = "—"
+        at = "—"
         if extra:
-            reach = "never" if extra["precision_08_at"] is None else f"{extra['precision_08_at']:.3f}"
+            at = "never" if extra["precision_08_at"] is None else f"{extra['precision_08_at']:.3f}"
         lines.append(
-            f"| {g} | {f['questions']:.0f} | {pct(f['precision'])} | {pct(f['recall'])} | {pct(f['f1'])} | "
-            f"{f['strong_per_question']:.2f} | {f['relevant_in_top']:.2f} | {best} | {reach} |"
+            f"| {row['group']} | {f['questions']:.0f} | {pct(f['precision'])} | {pct(f['recall'])} | {pct(f['f1'])} | "
+            f"{f['strong_per_question']:.2f} | {f['relevant_in_top']:.2f} | {best} | {at} |"
         )
-    every = [h for g in picked["groups"] for h in judged[(where, g)]]
-    f = figures(every, used)
+    f = band["all_deciding"]
     lines += [
         f"| **all deciding groups, pooled** | {f['questions']:.0f} | {pct(f['precision'])} | {pct(f['recall'])} | "
         f"{pct(f['f1'])} | {f['strong_per_question']:.2f} | {f['relevant_in_top']:.2f} | | |",
@@ -343,22 +374,18 @@ def band_section(judged: Judged, choice: dict[str, Any], where: str) -> list[str
         "| floor | precision | recall | F1 |",
         "| ---: | ---: | ---: | ---: |",
     ]
-    for t in np.round(np.arange(0.15, 0.551, 0.05), 3):
-        rows = [figures(judged[(where, g)], float(t)) for g in picked["groups"]]
-        lines.append(
-            f"| {t:.2f} | {pct(float(np.mean([r['precision'] for r in rows])))} | "
-            f"{pct(float(np.mean([r['recall'] for r in rows])))} | {pct(float(np.mean([r['f1'] for r in rows])))} |"
-        )
+    for row in band["floors"]:
+        lines.append(f"| {row['floor']:.2f} | {pct(row['precision'])} | {pct(row['recall'])} | {pct(row['f1'])} |")
     return [*lines, ""]
 
 
-def report(judged: Judged, choice: dict[str, Any], sizes: dict[str, Any], command: str, seconds: float) -> str:
-    lines = [
-        "# Calibration of strong and possible matches",
-        "",
-        f"Command: `{command}` (written by the script; {seconds / 60:.0f} min; load average at the start "
-        f"{os.getloadavg()[0]:.2f} on this {os.cpu_count()}-core machine).",
-        "",
+def report(data: dict[str, Any]) -> str:
+    part = data["parts"]["run"]
+    r = part["figures"]
+    lines = run_record.head("Calibration of strong and possible matches", "calibration.py", NAME,
+                            [("run", part["run"])])
+    lines += [
+        f"The run took {r['seconds']:.0f} s. "
         "A hit is a **strong match** when the engine's fused score (centred cosine + weighted share of the query's "
         "words found in the passage) reaches the floor of its query's length band "
         "(`matching.relevance.STRONG_MATCH_SCORES`), otherwise a **possible match**. The model's scores live on "
@@ -373,8 +400,8 @@ def report(judged: Judged, choice: dict[str, Any], sizes: dict[str, Any], comman
         "its own translations are left out). Documents are single sentences or paragraphs split into passages as "
         "a practice is (groups marked ¶).",
         "* Rule: each band's floor maximises the F1 of \"relevant\" among each query's top 10, averaged with "
-        f"equal weight over the band's groups with at least {MIN_QUERIES} queries. The per-group optima show how "
-        "far each group would pull.",
+        f"equal weight over the band's groups with at least {r['min_queries']} queries. The per-group optima show "
+        "how far each group would pull.",
         "* Precision: of the top-10 hits at or above the floor, the share that is relevant. Recall: of the "
         "relevant documents that reach the top 10, the share at or above the floor.",
         "* Why not a precision target of 0.8: a floor reaching it on every group would call almost every "
@@ -385,7 +412,8 @@ def report(judged: Judged, choice: dict[str, Any], sizes: dict[str, Any], comman
         "",
     ]
     for where in BANDS:
-        lines += band_section(judged, choice, where)
+        lines += band_section(r["bands"][where], where, r["band_words"])
+    sizes = r["sizes"]
     lines += [
         "## Pool",
         "",
@@ -407,15 +435,23 @@ def report(judged: Judged, choice: dict[str, Any], sizes: dict[str, Any], comman
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
     parser.add_argument("--src", type=Path, default=Path("/work/shared/bench-data/xquad-r"))
     parser.add_argument("--questions", type=int, default=150, help="questions per language not fully cached")
     parser.add_argument("--pool", type=int, default=400, help="sentences per language not fully cached")
     parser.add_argument("--long", type=int, default=60, help="paragraphs per language used as long queries")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-calibration.md")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the page from the stored figures")
     args = parser.parse_args(argv)
-    command = "PYTHONPATH=src .venv/bin/python benchmarks/calibration.py " + " ".join(argv or sys.argv[1:])
+    if not args.report_only:
+        run = run_record.start("calibration.py", argv)
+        run_record.store(NAME, "run", *measure(args, run))
+    run_record.write_page(PAGE, report(run_record.read(NAME)))
+    return 0
+
+
+def measure(args: argparse.Namespace, run: run_record.Run) -> tuple[run_record.Run, dict[str, Any]]:
     started = time.perf_counter()
     task = args.data / "xquad-r-pooled"
     if not (task / "qrels.tsv").exists():
@@ -440,10 +476,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{where}: chosen floor {c['threshold']:.3f} (mean F1 {c['mean_f1']:.3f} over {len(c['groups'])} groups); "
             f"in the code {relevance.STRONG_MATCH_SCORES[where]:.3f}"  # type: ignore[index]
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report(judged, choice, sizes, command.strip(), time.perf_counter() - started), "utf-8")
-    log(f"wrote {args.out}")
-    return 0
+    figures_ = {
+        "seconds": time.perf_counter() - started,
+        "min_queries": MIN_QUERIES,
+        "band_words": {"short_max": relevance.SHORT_MAX_WORDS, "sentence_max": relevance.SENTENCE_MAX_WORDS},
+        "bands": {where: band_figures(judged, choice, where) for where in BANDS},
+        "sizes": sizes,
+    }
+    return run_record.finish(run), figures_
 
 
 if __name__ == "__main__":

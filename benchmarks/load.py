@@ -18,6 +18,9 @@ interface languages), 25 % searches (the search page and the API, queries in eig
 signing in on the login page). Reported per class: requests, errors (any status >= 400 or no answer; 429 also
 counted separately), p50/p95/p99 latency and throughput. All users come from 127.0.0.1, so with `--stack` the
 per-address rate limits are off (RATE_LIMITS_ENABLED=false): what is measured is the capacity, not the limiter.
+
+Every run keeps its figures in benchmarks/results/load.json as the part ``users-N`` (a run with as many users
+replaces it) and docs/benchmarks-load.md is written from that file; ``--report-only`` rewrites the page alone.
 """
 
 from __future__ import annotations
@@ -42,7 +45,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run_record
+
 ROOT = Path(__file__).resolve().parents[1]
+NAME = "load"
+PAGE = run_record.DOCS / "benchmarks-load.md"
+# Issue 11: with 50 users (and the same run with 100), 0 errors, page reads p95 <= 500 ms, searches p95 <= 1.5 s.
+PAGE_P95_TARGET_MS = 500.0
+SEARCH_P95_TARGET_MS = 1500.0
 BIN = Path(sys.executable).parent
 MAX_USERS = 200
 LOCAL = ("127.0.0.1", "localhost")
@@ -441,7 +453,131 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+CLASS_NAMES = {"page": "page reads", "search": "searches", "write": "writes", "all": "all"}
+
+
+def cell(row: dict[str, Any], key: str, spec: str) -> str:
+    value = row.get(key)
+    return "—" if value is None else format(value, spec)
+
+
+def class_table(classes: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [
+        "| class | requests | errors | p50 ms | p95 ms | p99 ms | requests/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, row in classes.items():
+        errors = cell(row, "errors", "d") + (f" ({row['limited']} × 429)" if row.get("limited") else "")
+        lines.append(
+            f"| {CLASS_NAMES[kind]} | {cell(row, 'requests', ',')} | {errors} | {cell(row, 'p50_ms', ',.0f')} | "
+            f"{cell(row, 'p95_ms', ',.0f')} | {cell(row, 'p99_ms', ',.0f')} | {cell(row, 'per_second', '.1f')} |"
+        )
+    return lines
+
+
+def targets(f: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, figure, met — None when the run did not record the figure) for one run."""
+    c = f["classes"]
+    errors = c["all"].get("errors")
+    out: list[tuple[str, str, bool | None]] = [
+        ("0 errors", "—" if errors is None else f"{errors} of {c['all']['requests']:,}",
+         None if errors is None else errors == 0),
+    ]
+    for kind, target in (("page", PAGE_P95_TARGET_MS), ("search", SEARCH_P95_TARGET_MS)):
+        p95 = c.get(kind, {}).get("p95_ms")
+        out.append((f"{CLASS_NAMES[kind]} p95 ≤ {target:,.0f} ms", "—" if p95 is None else f"{p95:,.0f} ms",
+                    None if p95 is None else p95 <= target))
+    return out
+
+
+def run_section(title: str, f: dict[str, Any], level: str = "###") -> list[str]:
+    lines = [f"{level} {title}", "", *class_table(f["classes"]), ""]
+    total, page = f["classes"]["all"], f["classes"].get("page", {})
+    p50, which = (total.get("p50_ms"), "all requests") if total.get("p50_ms") else (page.get("p50_ms"), "page reads")
+    if total.get("per_second") and p50 and f["users"] > 1:
+        lines += [
+            f"In a closed loop the latency is about the number of users over the throughput: {f['users']} / "
+            f"{total['per_second']:.1f} requests/s = {f['users'] / total['per_second']:.2f} s; measured p50 of "
+            f"{which} {p50 / 1000:.2f} s.",
+            "",
+        ]
+    for key, label in (("init_demo_s", "`cityexchange init --demo` on the fresh database"),
+                       ("drain_queue_s", "draining the tasks it queued")):
+        if key in f:
+            lines.append(f"- {label}: {f[key]:.1f} s")
+    if "queue_after" in f:
+        lines.append(f"- task queue after the run: {', '.join(f'{n} {k}' for k, n in f['queue_after'].items())}")
+    lines += [f"- {note}" for note in f.get("notes", [])]
+    if lines[-1] != "":
+        lines.append("")
+    return lines
+
+
+def users(f: dict[str, Any]) -> str:
+    return f"{f['users']} user{'s' if f['users'] != 1 else ''}"
+
+
+def report(data: dict[str, Any]) -> str:
+    parts = data["parts"]
+    order = sorted(parts, key=lambda p: int(p.split("-")[1]))
+    lines = run_record.head("The whole platform under load", "load.py", NAME,
+                            [(users(parts[p]["figures"]), parts[p]["run"]) for p in order])
+    lines += [
+        "The whole platform under a mixed load, on this machine: gunicorn with 3 worker processes, PostgreSQL (the",
+        "embedded server with pgvector), Redis and one task worker, on fresh demo data. One command starts the",
+        f"stack, loads the data, runs the load and stops everything (bounded: at most {MAX_USERS} users and "
+        f"{MAX_SECONDS} s, against 127.0.0.1 only):",
+        "",
+        "```sh",
+        "# a fresh database: init --demo first",
+        ".venv/bin/python benchmarks/load.py --stack --users 50 --seconds 60",
+        "# the same data again",
+        ".venv/bin/python benchmarks/load.py --stack --reuse-database --users 100 --seconds 60",
+        "# a server already running",
+        ".venv/bin/python benchmarks/load.py --base-url http://127.0.0.1:8000 --users 50 --json",
+        "```",
+        "",
+        "Each user is a thread that sends its next request as soon as the previous one is answered (closed loop, no",
+        f"think time): {WEIGHTS['page']} % page reads (home, practice list, practice pages, city pages, in the "
+        f"{len(LANGS)} interface languages), {WEIGHTS['search']} % searches (the search page and the API; queries in "
+        f"English, Russian, Portuguese, Chinese, Hindi, Arabic, Persian and Indonesian), {WEIGHTS['write']} % writes "
+        f"({len(OFFICERS)} demo officers, signed in on the login page, create and edit draft practices through the "
+        "API with their personal tokens). An error is any status >= 400 or no answer within 60 s. All users come "
+        "from 127.0.0.1, so the stack runs with `RATE_LIMITS_ENABLED=false`: one address would otherwise be "
+        "limited as one visitor. The processes run the code of the checkout the script is in; to measure a commit "
+        "while the tree is being edited: `git worktree add --detach /tmp/cx HEAD`, `compilemessages` there, and run "
+        "the script from it. The load average is that of the whole machine: at 2 CPUs, anything above 2 means the "
+        "stack got only part of them.",
+        "",
+        "## Targets (issue 11)",
+        "",
+        "| users | target | figure | verdict |",
+        "| --- | --- | --- | --- |",
+    ]
+    for p in order:
+        f = parts[p]["figures"]
+        for target, figure, ok in targets(f):
+            lines.append(f"| {f['users']} | {target} | {figure} | "
+                         f"{'not recorded' if ok is None else run_record.verdict(ok)} |")
+    lines += ["", "## Runs", ""]
+    for p in order:
+        f = parts[p]["figures"]
+        lines += run_section(users(f) + f", {f['seconds']:.0f} s", f)
+    history = data.get("history", [])
+    if history:
+        lines += ["## History (earlier runs, kept for comparison; not the current figures)", ""]
+        for h in history:
+            f = h["figures"]
+            lines += [f"{h['about']} {run_record.run_line(h['run'])}", ""]
+            if "classes" in f:
+                lines += run_section(users(f) + f", {f['seconds']:.0f} s", f, "####")
+            else:
+                lines += [f"- {note}" for note in f.get("notes", [])] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
@@ -453,7 +589,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "load", help="with --stack")
     parser.add_argument("--pg-port", type=int, default=54339, help="with --stack")
     parser.add_argument("--reuse-database", action="store_true", help="with --stack: keep the loaded demo data")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the page from the stored figures")
     args = parser.parse_args(argv)
+    if args.report_only:
+        run_record.write_page(PAGE, report(run_record.read(NAME)))
+        return 0
     if not 1 <= args.users <= MAX_USERS or not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--users must be 1–{MAX_USERS} and --seconds 1–{MAX_SECONDS}")
     stack = Stack(args.workdir.resolve(), args.pg_port, args.reuse_database) if args.stack else None
@@ -474,16 +614,22 @@ def main(argv: list[str] | None = None) -> int:
         target = discover(base)
         warm_up(target)
         # The machine's load average before and after: other processes on these cores change every figure.
+        run = run_record.start("load.py", argv, pythonpath=False)
         result["date"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         result["load_average_before"] = round(os.getloadavg()[0], 2)
         result.update(run_load(target, args.users, args.seconds, args.think, args.seed))
         result["load_average_after"] = round(os.getloadavg()[0], 2)
+        run = run_record.finish(run)
         if stack:
             result["queue_after"] = stack.queue()
     finally:
         if stack:
             stack.stop()
     print(json.dumps(result, indent=2) if args.json else table(result))
+    figures = {k: v for k, v in result.items() if k not in ("commit", "date", "load_average_before",
+                                                             "load_average_after", "cpus")}
+    run_record.store(NAME, f"users-{args.users}", run, figures)
+    run_record.write_page(PAGE, report(run_record.read(NAME)))
     return 0
 
 

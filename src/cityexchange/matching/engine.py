@@ -113,7 +113,8 @@ class VectorStore:
     in the CPU cache between widening and multiplying: the integer forms then score as fast as float32, which is
     bound by memory bandwidth and reads two or four times the bytes (measured; 8,192-row blocks were several
     times slower). Widening float16 is slow in numpy whatever the block.
-    The measured speed, memory and agreement of each form are in docs/matching.md (``benchmarks/memory_index.py``).
+    The measured speed, memory and agreement of each form are in docs/benchmarks-memory-index.md
+    (``benchmarks/memory_index.py``).
     """
 
     BLOCK = 1024
