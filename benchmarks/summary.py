@@ -39,6 +39,7 @@ PART_LABELS = {
     ("pg_index", "latency"): "latencies",
     ("pg_index", "throughput"): "indexing throughput",
     ("pg_index", "million"): "1,000,000 passages",
+    ("pg_index", "recall_real"): "recall on real embeddings",
 }
 Row = tuple[str, str, str, str]  # target, figure, verdict, run
 
@@ -186,6 +187,26 @@ def issue_7(results: dict[str, Any]) -> list[Row]:
     return [(t, figure, verdict(ok), run) for t, figure, ok in insights.targets(part["figures"])]
 
 
+def recall_row(parts: dict[str, Any], synthetic: float, synthetic_run: str) -> Row:
+    """HNSW recall@10: decided on real embeddings when measured, the blended synthetic vectors as context."""
+    target = f"HNSW recall@10 ≥ {pg_index.RECALL_AT_10:g} against exact search"
+    context = f"{synthetic:.4f} on blended synthetic vectors at 100,000 practices (many near-ties at 10th place)"
+    if "recall_real" not in parts:
+        return target, context, verdict(synthetic >= pg_index.RECALL_AT_10), synthetic_run
+    r, run = parts["recall_real"]["figures"], parts["recall_real"]["run"]
+    product = str(r["product_ef_search"])
+    others = ", ".join(f"{row['recall_at_10']:.4f} at {ef} (p95 {row['p95_ms']:.0f} ms)"
+                       for ef, row in r["ef_search"].items() if ef != product)
+    return (
+        target,
+        f"**{r['recall_at_10']:.4f}** on real embeddings ({r['queries']:,} XQuAD-R questions over "
+        f"{r['passages']:,} passages, the product's path with ef_search {product}, p95 "
+        f"{r['ef_search'][product]['p95_ms']:.0f} ms" + (f"; {others}" if others else "") + f"); {context}, "
+        f"{synthetic_run}",
+        verdict(r["recall_at_10"] >= pg_index.RECALL_AT_10), run_cell("pg_index", "recall_real", run),
+    )
+
+
 def issue_11(results: dict[str, Any]) -> list[Row]:
     parts = results["pg_index"]["parts"]
     rows: list[Row] = []
@@ -226,9 +247,7 @@ def issue_11(results: dict[str, Any]) -> list[Row]:
             (f"filtered (sectors + countries) p95 ≤ {pg_index.FILTERED_P95_MS:g} ms",
              f"{lat['filtered']['p95']:.1f} ms" + (f" ({flt['passages']:,} passages pass the filter)" if flt else ""),
              verdict(lat["filtered"]["p95"] <= pg_index.FILTERED_P95_MS), run),
-            (f"HNSW recall@10 ≥ {pg_index.RECALL_AT_10:g} against exact search",
-             f"{lat['recall_at_10']:.4f} on blended synthetic vectors (many near-ties at 10th place; the quality rows "
-             "measure real vectors end to end)", verdict(lat["recall_at_10"] >= pg_index.RECALL_AT_10), run),
+            recall_row(parts, lat["recall_at_10"], run),
             (f"a freshly started app server answers its first search ≤ {pg_index.FIRST_ANSWER_S:g} s",
              f"{srv['first_answer_seconds']:.2f} s from process start",
              verdict(srv["first_answer_seconds"] <= pg_index.FIRST_ANSWER_S), run),
