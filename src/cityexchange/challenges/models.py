@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
 from cityexchange.core.restrict import RestrictedQuerySet
+from cityexchange.registry.models import ApprovedTranslation
 
 
 class Challenge(TimeStamped):
@@ -68,32 +69,19 @@ class Challenge(TimeStamped):
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-class ChallengeTranslation(TimeStamped):
+class ChallengeTranslation(ApprovedTranslation):
     """A challenge in another language, approved on the translation desk by the challenge's city (or the
     secretariat); shown as a translation, with the city that translated it and the fingerprint of the original it
     was made from (see `is_out_of_date`)."""
 
+    original_field = "challenge"
+
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="translations")
-    language = models.ForeignKey("registry.Language", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     desired_outcome = models.TextField(_("desired outcome"), blank=True)
-    translated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    translated_for = models.ForeignKey(
-        "registry.City",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("translated by (city)"),
-    )
-    source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
-    approved_at = models.DateTimeField(_("approved"))
 
-    class Meta:
-        ordering = ["language_id"]
+    class Meta(ApprovedTranslation.Meta):
         verbose_name = _("challenge translation")
         verbose_name_plural = _("challenge translations")
         constraints = [
@@ -102,11 +90,3 @@ class ChallengeTranslation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.title} [{self.language_id}]"
-
-    @property
-    def is_full(self) -> bool:
-        return True
-
-    @property
-    def is_out_of_date(self) -> bool:
-        return self.source_digest != self.challenge.source_digest()

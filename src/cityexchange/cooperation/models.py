@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityexchange.core.models import TimeStamped
 from cityexchange.core.restrict import RestrictedQuerySet
+from cityexchange.registry.models import ApprovedTranslation
 
 from .stages import AGREEMENT_KIND_CHOICES, CHOICES, Stage
 
@@ -113,29 +114,16 @@ class ContactRequest(TimeStamped):
         return hashlib.sha256(self.message.encode()).hexdigest()
 
 
-class ContactRequestTranslation(TimeStamped):
+class ContactRequestTranslation(ApprovedTranslation):
     """A contact message in another language, approved on the translation desk by the city that wrote it (or the
     secretariat); shown to the two cities as a translation, with the city that translated it."""
 
-    contact_request = models.ForeignKey(ContactRequest, on_delete=models.CASCADE, related_name="translations")
-    language = models.ForeignKey("registry.Language", on_delete=models.PROTECT, related_name="+")
-    message = models.TextField(_("message"))
-    translated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    translated_for = models.ForeignKey(
-        "registry.City",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("translated by (city)"),
-    )
-    source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
-    approved_at = models.DateTimeField(_("approved"))
+    original_field = "contact_request"
 
-    class Meta:
-        ordering = ["language_id"]
+    contact_request = models.ForeignKey(ContactRequest, on_delete=models.CASCADE, related_name="translations")
+    message = models.TextField(_("message"))
+
+    class Meta(ApprovedTranslation.Meta):
         verbose_name = _("contact message translation")
         verbose_name_plural = _("contact message translations")
         constraints = [
@@ -144,14 +132,6 @@ class ContactRequestTranslation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.contact_request_id} [{self.language_id}]"
-
-    @property
-    def is_full(self) -> bool:
-        return True
-
-    @property
-    def is_out_of_date(self) -> bool:
-        return self.source_digest != self.contact_request.source_digest()
 
 
 class Cooperation(TimeStamped):

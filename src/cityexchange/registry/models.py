@@ -180,6 +180,41 @@ class Language(models.Model):
         return self.native_name
 
 
+class ApprovedTranslation(TimeStamped):
+    """A text in another language approved on the translation desk: who translated it, for which city, when it was
+    approved and the fingerprint of the original it was made from. Each subclass adds its item's foreign key (named
+    by ``original_field``), its texts, and its uniqueness per item and language."""
+
+    original_field = ""
+
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+")
+    translated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    translated_for = models.ForeignKey(
+        City,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by (city)"),
+    )
+    source_digest = models.CharField(_("fingerprint of the original"), max_length=64)
+    approved_at = models.DateTimeField(_("approved"))
+
+    class Meta:
+        abstract = True
+        ordering = ["language_id"]
+
+    @property
+    def is_full(self) -> bool:
+        return True
+
+    @property
+    def is_out_of_date(self) -> bool:
+        return bool(self.source_digest != getattr(self, self.original_field).source_digest())
+
+
 class Membership(TimeStamped):
     """A city's membership of the association. One row per city; its status records where it stands."""
 
