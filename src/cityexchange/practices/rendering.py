@@ -9,6 +9,8 @@ text starts a list all the same (`_open_lists`)."""
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -40,8 +42,33 @@ def _open_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# Rendering is a pure function of the text, and the same texts are shown again and again (a practice's summary on
+# every list, search and recommendation page): results are kept per process. Building a Markdown converter costs
+# more than converting a summary, so each thread keeps one and resets it between texts.
+CACHED_TEXTS = 2048
+CACHED_MAX_CHARS = 4_000  # summaries and passages; a whole description is rendered each time, not held
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    converter: md.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    return converter
+
+
 def render_markdown(text: str) -> str:
-    html = md.markdown(_open_lists(text or ""), extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    text = text or ""
+    return _render_cached(text) if len(text) <= CACHED_MAX_CHARS else _render(text)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _render_cached(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    html = _converter().reset().convert(_open_lists(text))
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
