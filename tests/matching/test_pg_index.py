@@ -15,7 +15,8 @@ from django.db import connection, connections, transaction
 
 from cityexchange.matching import pg_index, store
 from cityexchange.matching.embedding import HashingEncoder
-from cityexchange.matching.engine import Doc, SearchIndex
+from cityexchange.matching.engine import Doc, SearchConfig, SearchIndex
+from cityexchange.matching.fusion import FusionConfig
 from cityexchange.matching.models import CenteringState, SearchLanguage, SearchTerm
 from cityexchange.matching.passages import split_passages
 from cityexchange.matching.tokenize import term_counts
@@ -176,6 +177,33 @@ def test_a_rare_word_finds_its_passage_beyond_the_dense_candidates(db, monkeypat
     _load(docs)
     got = _search("zzyzx", k=3)
     assert "practice:50" in {h.id for h in got}
+
+
+def test_the_rarest_word_brings_all_its_passages_when_a_common_one_would_crowd_them_out(db, monkeypatch):
+    # Thirty passages hold "garden", one holds "zzyzx" too. The query's vector points at the plain garden texts,
+    # so the candidates by meaning are garden passages; with room for five word-matched passages, any five
+    # holding either word (in table order, the zzyzx one last) would miss it. Words weigh heavily here, so the
+    # passage holding both ranks first once it is a candidate at all.
+    pg_index.BACKEND.reset()
+    monkeypatch.setattr(pg_index, "DENSE_CANDIDATES", 1)
+    monkeypatch.setattr(pg_index, "LEXICAL_CANDIDATES", 5)
+    monkeypatch.setattr(pg_index, "CONFIG", SearchConfig(fusion=FusionConfig(lexical_weight=10.0)))
+    docs = [Doc(f"practice:{60 + i}", f"Garden {i}", f"Community garden number {i} grows vegetables.", "en", {})
+            for i in range(30)]
+    docs.append(Doc("practice:90", "Rooftops", "The zzyzx programme funds rooftop garden plots.", "en", {}))
+    _load(docs)
+    vector = ENC.query(["community garden grows vegetables"])[0]
+    got = pg_index.BACKEND.search("zzyzx garden", vector, lang="en", filters=None, exclude_city=None, k=1)
+    assert [h.id for h in got] == ["practice:90"]
+
+
+def test_words_selecting_candidates_are_the_rarest_that_fit(monkeypatch):
+    monkeypatch.setattr(pg_index, "LEXICAL_CANDIDATES", 100)
+    df = {"common": 97, "rare": 3, "rarer": 1, "huge": 10**6}
+    assert pg_index._selecting_words(df) == ["rarer", "rare"]  # "common" would overflow the room left
+    assert pg_index._selecting_words({"common": 150, "other": 20}) == ["other"]
+    assert pg_index._selecting_words({"common": 150}) == ["common"]  # the rarest is always taken, capped
+    assert pg_index._selecting_words({"huge": 10**6}) == []  # above LEXICAL_MAX_DF: rescoring only
 
 
 @pytest.mark.django_db(transaction=True)

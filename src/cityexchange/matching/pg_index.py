@@ -57,6 +57,7 @@ DENSE_CANDIDATES = 200
 EF_SEARCH = 200
 # Words found in more passages than this are too common to select candidates (they only rescore them).
 LEXICAL_MAX_DF = 5000
+# Passages taken for the query's words, rarest word first (`_selecting_words`).
 LEXICAL_CANDIDATES = 1000
 # A filter letting at most this many passages through is searched exactly over them (the facet indexes find them):
 # at 100,000 practices, 8,000 passages rank in ~45 ms against ~125 ms for a filtered HNSW walk; at 40,000 the
@@ -332,28 +333,33 @@ class PgBackend:
     ) -> list[Hit]:
         qlang = lang or detect_language(query)
         where, params = _where(filters, exclude_city)
+        tokens = Counter({t: n for t, n in term_counts(query).items() if _usable(t)})
         _register()
         with transaction.atomic(), connection.cursor() as raw_cursor:
             cursor: Any = raw_cursor
+            # One round trip for what the search needs to know first: the centring version, the per-language
+            # counts, the query's word frequencies, and this transaction's settings.
             cursor.execute(
                 "SELECT (SELECT version FROM matching_centeringstate WHERE id = 1), "
                 "(SELECT json_agg(json_build_array(lang, documents, passages, total_length)) "
                 "FROM matching_searchlanguage WHERE passages > 0), "
+                "(SELECT json_agg(json_build_array(term, df)) FROM matching_searchterm WHERE term = ANY(%s)), "
                 "set_config('hnsw.ef_search', %s, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), "
                 "set_config('enable_indexscan', %s, true), set_config('enable_seqscan', %s, true)",
                 # ef_search at least the candidates asked for (pgvector's maximum is 1,000). No sequential scans:
                 # with `LIMIT`, the planner expects a word's passages early in the table and reads all of it
                 # when they are fewer than it thinks (p95 of the word lookup 350 ms → 15 ms at 100,000 practices).
-                [str(min(1000, max(EF_SEARCH, DENSE_CANDIDATES, k * 8))), "off" if EXACT else "on",
+                [list(tokens), str(min(1000, max(EF_SEARCH, DENSE_CANDIDATES, k * 8))), "off" if EXACT else "on",
                  "on" if EXACT else "off"],
             )
-            version, stats_json, *_settings = cursor.fetchone()
+            version, stats_json, df_json, *_settings = cursor.fetchone()
             stats = {row[0]: (int(row[1]), int(row[2]), float(row[3])) for row in (stats_json or [])}
             if not stats:
                 return []
+            df = {str(t): int(n) for t, n in (df_json or []) if n > 0}
             state = _state(version)
             q = state.centre(vector[None, :], qlang)[0] if state.active else vector.astype(np.float32)
-            qv = HalfVector(q)
+            qv = HalfVector(q).to_text()  # sent as text once per statement, cast by the server
             n_dense = max(DENSE_CANDIDATES, k * 8)
             narrow = False
             if where and not EXACT:
@@ -366,46 +372,32 @@ class PgBackend:
             if narrow:
                 # Few rows pass the filter: ranking them all is exact and faster than an HNSW walk that must
                 # step over the many rows the filter rejects (measured: docs/benchmarks-pgvector.md).
-                cursor.execute(
-                    f"WITH f AS MATERIALIZED (SELECT id, embedding FROM matching_passage {where}) "  # noqa: S608
-                    "SELECT id FROM f ORDER BY embedding <#> %s LIMIT %s",
-                    [*params, qv, n_dense],
-                )
+                dense_sql = (f"f AS MATERIALIZED (SELECT id, embedding FROM matching_passage {where}), "  # noqa: S608
+                             "d AS MATERIALIZED (SELECT id FROM f ORDER BY embedding <#> %s::halfvec LIMIT %s)")
             else:
-                # Relaxed order (iterative scans) may return a few rows out of order: the CTE is re-sorted.
-                cursor.execute(
-                    f"WITH c AS MATERIALIZED (SELECT id, embedding <#> %s AS d FROM matching_passage {where} "  # noqa: S608
-                    f"ORDER BY embedding <#> %s LIMIT %s) SELECT id FROM c ORDER BY d",
-                    [qv, *params, qv, n_dense],
-                )
-            candidates = {row[0] for row in cursor.fetchall()}
-            tokens = Counter({t: n for t, n in term_counts(query).items() if _usable(t)})
-            df: dict[str, int] = {}
-            if tokens:
-                cursor.execute("SELECT term, df FROM matching_searchterm WHERE term = ANY(%s)", [list(tokens)])
-                df = {t: int(n) for t, n in cursor.fetchall() if n > 0}
-                rare = sorted((t for t in df if df[t] <= LEXICAL_MAX_DF), key=lambda t: df[t])[:16]
-                if rare:
-                    tsquery = " | ".join(_quote(t) for t in rare)
-                    cursor.execute(
-                        f"SELECT id FROM matching_passage {where} {'AND' if where else 'WHERE'} "  # noqa: S608
-                        "terms @@ %s::tsquery "
-                        "LIMIT %s",
-                        [*params, tsquery, LEXICAL_CANDIDATES],
-                    )
-                    candidates.update(row[0] for row in cursor.fetchall())
-            if not candidates:
-                return []
-            # Each candidate's frequencies of the query's words. Unnesting a whole tsvector (~150 lexemes) per
-            # row costs ~0.3 ms; marking the query's lexemes with a weight and keeping only those (both in C)
-            # leaves a handful to unnest: six times faster on 1,200 candidates, the same numbers.
+                # Relaxed order (iterative scans) may return a few rows out of order: only the set is used.
+                dense_sql = (f"d AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
+                             "ORDER BY embedding <#> %s::halfvec LIMIT %s)")
+            sql_params: list[Any] = [*params, qv, n_dense]
+            words = _selecting_words(df)
+            if words:
+                lexical_sql = (f", l AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
+                               f"{'AND' if where else 'WHERE'} terms @@ %s::tsquery LIMIT %s), "
+                               "c AS (SELECT id FROM d UNION SELECT id FROM l)")
+                sql_params += [*params, " | ".join(_quote(t) for t in words), LEXICAL_CANDIDATES]
+            else:
+                lexical_sql = ", c AS (SELECT id FROM d)"
+            # The candidates (by meaning, and by the query's telling words) scored in the same statement. Each
+            # candidate's frequencies of the query's words: unnesting a whole tsvector (~150 lexemes) per row
+            # costs ~0.3 ms; marking the query's lexemes with a weight and keeping only those (both in C) leaves
+            # a handful to unnest: six times faster on 1,200 candidates, the same numbers.
             cursor.execute(
-                "SELECT p.id, p.doc_key, p.ordinal, p.lang, p.city_id, -(p.embedding <#> %s), p.length, "
-                "coalesce(f.lexemes, '{}'), coalesce(f.tfs, '{}') FROM matching_passage p, "
+                f"WITH {dense_sql}{lexical_sql} "  # noqa: S608 (fixed clauses, values are parameters)
+                "SELECT p.id, p.doc_key, p.ordinal, p.lang, p.city_id, -(p.embedding <#> %s::halfvec), p.length, "
+                "coalesce(f.lexemes, '{}'), coalesce(f.tfs, '{}') FROM c JOIN matching_passage p ON p.id = c.id, "
                 "LATERAL (SELECT array_agg(u.lexeme) AS lexemes, array_agg(coalesce(array_length(u.positions, 1), 1)) "
-                "AS tfs FROM unnest(ts_filter(setweight(p.terms, 'A', %s::text[]), '{a}')) u) f "
-                "WHERE p.id = ANY(%s)",
-                [qv, list(df), list(candidates)],
+                "AS tfs FROM unnest(ts_filter(setweight(p.terms, 'A', %s::text[]), '{a}')) u) f",
+                [*sql_params, qv, list(df)],
             )
             rows = cursor.fetchall()
             ranked = _rank(rows, tokens, df, stats, qlang, k)
@@ -426,6 +418,21 @@ class PgBackend:
             )
             for pid, key, ordinal, plang, city_id, score, dense, share in ranked
         ]
+
+
+def _selecting_words(df: Mapping[str, int]) -> list[str]:
+    """The query's words whose passages join the candidates: rarest first, as long as all their passages fit in
+    LEXICAL_CANDIDATES (a word's document frequency counts its passages), so the most telling words bring every
+    passage that holds them; a commoner word would only bring an arbitrary share of its own, and it still counts
+    in the score of every candidate that holds it. The rarest word is always taken (its passages capped)."""
+    words: list[str] = []
+    total = 0
+    for term in sorted((t for t in df if df[t] <= LEXICAL_MAX_DF), key=lambda t: (df[t], t))[:16]:
+        if words and total + df[term] > LEXICAL_CANDIDATES:
+            break
+        words.append(term)
+        total += df[term]
+    return words
 
 
 def _where(filters: Mapping[str, Any] | None, exclude_city: int | None) -> tuple[str, list[Any]]:
@@ -477,13 +484,15 @@ def _rank(
     saturation_at_one = (k1 + 1.0) / (1.0 + k1)
     reference = sum(qtf * idf(df.get(t, 0)) * saturation_at_one for t, qtf in tokens.items())
     weight = CONFIG.fusion.lexical_weight * same_language
+    term_weight = {t: tokens[t] * idf(n) for t, n in df.items()}  # once per word, not once per passage
+    bm25 = np.zeros(len(rows), np.float32)
+    for i, (*_row, length, lexemes, tfs) in enumerate(rows):
+        if lexemes:
+            norm = k1 * (1.0 - b + b * float(length) / avgdl)
+            bm25[i] = sum(term_weight[t] * tf * (k1 + 1.0) / (tf + norm) for t, tf in zip(lexemes, tfs, strict=True))
+    shares = lexical_share(bm25, reference, CONFIG.fusion.lexical_cap).tolist()
     best: dict[str, tuple[int, str, int, str, int | None, float, float, float]] = {}
-    for pid, key, ordinal, plang, city_id, dense, length, lexemes, tfs in rows:
-        bm25 = 0.0
-        norm = k1 * (1.0 - b + b * float(length) / avgdl)
-        for term, tf in zip(lexemes, tfs, strict=True):
-            bm25 += tokens[term] * idf(df[term]) * tf * (k1 + 1.0) / (tf + norm)
-        share = float(lexical_share(np.array([bm25], np.float32), reference, CONFIG.fusion.lexical_cap)[0])
+    for (pid, key, ordinal, plang, city_id, dense, *_rest), share in zip(rows, shares, strict=True):
         score = float(dense) + weight * share
         current = best.get(key)
         if current is None or score > current[5]:
