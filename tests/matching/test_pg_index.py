@@ -197,6 +197,19 @@ def test_the_rarest_word_brings_all_its_passages_when_a_common_one_would_crowd_t
     assert [h.id for h in got] == ["practice:90"]
 
 
+@pytest.mark.parametrize("counts", [
+    {"bus": 2, "lane": 1},
+    {"it's": 1, "a\\b": 3, "x:y": 2, "''": 1, "公交": 4},
+])
+def test_word_frequencies_read_back_from_the_tsvector_text(db, counts):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ts_filter(setweight(%s::tsvector, 'A', %s::text[]), '{a}')::text",
+                       [pg_index.tsvector_literal(counts), list(counts)])
+        text = cursor.fetchone()[0]
+    lexemes, tfs = pg_index._frequencies(text)
+    assert dict(zip(lexemes, tfs, strict=True)) == counts
+
+
 def test_words_selecting_candidates_are_the_rarest_that_fit(monkeypatch):
     monkeypatch.setattr(pg_index, "LEXICAL_CANDIDATES", 100)
     df = {"common": 97, "rare": 3, "rarer": 1, "huge": 10**6}
