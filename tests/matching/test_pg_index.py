@@ -108,6 +108,18 @@ def test_filters_and_excluded_city_apply_inside_the_scan(loaded, monkeypatch, na
     assert _search("bus lanes", filters={"no-such-facet": 1}) == []
 
 
+def test_the_filters_width_is_estimated_from_the_tables_statistics(loaded):
+    # The choice between ranking a filter's rows exactly and walking the HNSW graph reads the planner's estimate
+    # instead of counting the rows; after ANALYZE it is close to the count.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matching_passage")
+        for filters in ({"country": ["RU"]}, {"country": ["BR", "CN"], "sectors": ["environment"]}, {}):
+            where, params = pg_index._where(filters, None)
+            cursor.execute(f"SELECT count(*) FROM matching_passage {where}", params)  # noqa: S608
+            count = cursor.fetchone()[0]
+            assert count / 2 <= pg_index._estimated_rows(cursor, where, params) <= max(count * 2, 2), filters
+
+
 def test_a_narrow_filter_ranks_like_the_unfiltered_search_restricted_to_it(loaded, monkeypatch):
     everything = [h.id for h in _search("flood sms warning", k=12) if h.id in {"practice:3", "practice:9"}]
     for limit in (pg_index.FILTERED_EXACT_MAX, 0):
