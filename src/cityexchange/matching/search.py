@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 
 from cityexchange.challenges.models import Challenge
 from cityexchange.practices.models import Practice
@@ -56,13 +56,16 @@ def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v not in (None, "", [])}
 
 
-def _practices(user: Any, hits: list[Hit]) -> dict[int, Practice]:
+def _practices(user: Any, hits: list[Hit], limit: int | None = None) -> dict[int, Practice]:
+    """The practices of ``hits`` the user may see, with what a result card shows; with ``limit``, only the first
+    ``limit`` of them in the hits' order (more hits are asked of the engine than are shown, for those the user
+    may not see), so related rows are read for the shown ones alone."""
     ids = [practice_id_of(h.id) for h in hits]
     qs = practices_visible_to(user).filter(pk__in=ids, status=Practice.Status.PUBLISHED)
-    qs = qs.select_related("city", "city__country", "language").prefetch_related(
-        "sectors", "goals", "indicators", "translations"
-    )
-    return {p.pk: p for p in qs}
+    found = {p.pk: p for p in qs.select_related("city", "city__country", "language")}
+    shown = [found[i] for i in ids if i in found][:limit]
+    prefetch_related_objects(shown, "sectors", "goals", "indicators", "translations")
+    return {p.pk: p for p in shown}
 
 
 def city_sectors(city_ids: list[int]) -> dict[int, frozenset[str]]:
@@ -82,7 +85,7 @@ def search(
 ) -> list[Result]:
     """Published practices in any language for a query in any language, best first, with why they matched."""
     hits = store.search_hits(query, filters=_clean_filters(filters), k=k * 2)
-    practices = _practices(user, hits)
+    practices = _practices(user, hits, limit=k)
     mine = city_record(viewer_city, city_sectors([viewer_city.pk])[viewer_city.pk]) if viewer_city else None
     results = []
     for hit in hits:
