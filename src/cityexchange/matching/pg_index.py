@@ -60,7 +60,8 @@ EF_SEARCH = 200
 LEXICAL_MAX_DF = 5000
 # Passages taken for the query's words, rarest word first (`_selecting_words`).
 LEXICAL_CANDIDATES = 1000
-# A filter letting at most this many passages through is searched exactly over them (the facet indexes find them):
+# A filter the planner expects to let at most this many passages through is searched exactly over them (the facet
+# indexes find them):
 # at 100,000 practices, 8,000 passages rank in ~45 ms against ~125 ms for a filtered HNSW walk; at 40,000 the
 # walk wins (~50 ms against ~470 ms).
 FILTERED_EXACT_MAX = 15_000
