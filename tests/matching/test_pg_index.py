@@ -222,6 +222,27 @@ def test_word_frequencies_read_back_from_the_tsvector_text(db, counts):
     assert dict(zip(lexemes, tfs, strict=True)) == counts
 
 
+@pytest.mark.django_db(transaction=True)
+def test_passages_rewritten_many_times_before_vacuum_are_still_found():
+    # Until VACUUM, the HNSW graph keeps every deleted or rewritten row; a practice indexed again and again leaves
+    # copies of the same vector behind, which pgvector skips, and its walk may stop before the live rows. The
+    # short walk is noticed and the passages are ranked exactly.
+    pg_index.BACKEND.reset()
+    docs = _docs()[:4]
+    for _round in range(150):
+        with transaction.atomic():
+            for doc in docs:
+                pg_index.BACKEND.write(doc, _vectors(doc), text_changed=True)
+    with connection.cursor() as cursor:  # the graph alone, as the search walks it
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', false)")
+        cursor.execute("SELECT count(*) FROM (SELECT id FROM matching_passage ORDER BY embedding <#> "
+                       "(SELECT embedding FROM matching_passage LIMIT 1) LIMIT 200) d")
+        walked = cursor.fetchone()[0]
+        cursor.execute("RESET enable_seqscan")
+    got = {h.id for h in _search("xylophone quartet", k=10)}  # no word in common: meaning alone
+    assert got == {"practice:1", "practice:2", "practice:3", "practice:4"}, f"the graph walk found {walked}"
+
+
 def test_words_selecting_candidates_are_the_rarest_that_fit(monkeypatch):
     monkeypatch.setattr(pg_index, "LEXICAL_CANDIDATES", 100)
     df = {"common": 97, "rare": 3, "rarer": 1, "huge": 10**6}

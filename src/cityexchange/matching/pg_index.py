@@ -363,40 +363,35 @@ class PgBackend:
             q = state.centre(vector[None, :], qlang)[0] if state.active else vector.astype(np.float32)
             qv = HalfVector(q).to_text()  # sent as text once per statement, cast by the server
             n_dense = max(DENSE_CANDIDATES, k * 8)
-            narrow = False
-            if where and not EXACT:
-                narrow = _estimated_rows(cursor, where, params) <= FILTERED_EXACT_MAX
-            if narrow:
-                # Few rows pass the filter: ranking them all is exact and faster than an HNSW walk that must
-                # step over the many rows the filter rejects (measured: docs/benchmarks-pgvector.md).
-                dense_sql = (f"f AS MATERIALIZED (SELECT id, embedding FROM matching_passage {where}), "  # noqa: S608
-                             "d AS MATERIALIZED (SELECT id FROM f ORDER BY embedding <#> %s::halfvec LIMIT %s)")
-            else:
-                # Relaxed order (iterative scans) may return a few rows out of order: only the set is used.
-                dense_sql = (f"d AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
-                             "ORDER BY embedding <#> %s::halfvec LIMIT %s)")
-            sql_params: list[Any] = [*params, qv, n_dense]
+            # Passages expected to pass the filter: all of them without one, else the planner's estimate.
+            expected = _estimated_rows(cursor, where, params) if where else sum(p for _d, p, _l in stats.values())
+            # Few rows pass the filter: ranking them all is exact and faster than an HNSW walk that must step
+            # over the many rows the filter rejects (measured: docs/benchmarks-pgvector.md).
+            exact = bool(where) and not EXACT and expected <= FILTERED_EXACT_MAX
             words = _selecting_words(df)
-            if words:
-                lexical_sql = (f", l AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
-                               f"{'AND' if where else 'WHERE'} terms @@ %s::tsquery LIMIT %s), "
-                               "c AS (SELECT id FROM d UNION SELECT id FROM l)")
-                sql_params += [*params, " | ".join(_quote(t) for t in words), LEXICAL_CANDIDATES]
-            else:
-                lexical_sql = ", c AS (SELECT id FROM d)"
+            sql, sql_params = _candidates_sql(where, params, qv, n_dense, words, exact=exact)
             # The candidates (by meaning, and by the query's telling words) scored in the same statement, each
             # with its frequencies of the query's words: the query's lexemes marked with a weight and only those
             # kept (both in C) leave a handful, sent as tsvector text and counted here. Unnesting a whole tsvector
             # (~150 lexemes) per row cost ~0.3 ms, and unnesting the kept ones into arrays ~0.015 ms, the
             # largest part of a search on 1,000 candidates.
-            cursor.execute(
-                f"WITH {dense_sql}{lexical_sql} "  # noqa: S608 (fixed clauses, values are parameters)
+            scoring = (
                 "SELECT p.id, p.doc_key, p.ordinal, p.lang, p.city_id, -(p.embedding <#> %s::halfvec), p.length, "
-                "ts_filter(setweight(p.terms, 'A', %s::text[]), '{a}')::text "
-                "FROM c JOIN matching_passage p ON p.id = c.id",
-                [*sql_params, qv, list(df)],
+                "ts_filter(setweight(p.terms, 'A', %s::text[]), '{a}')::text, (SELECT count(*) FROM d) "
+                "FROM c JOIN matching_passage p ON p.id = c.id"
             )
-            rows = [(*row[:7], *_frequencies(row[7])) for row in cursor.fetchall()]
+            cursor.execute(f"{sql} {scoring}", [*sql_params, qv, list(df)])
+            fetched = cursor.fetchall()
+            found = fetched[0][8] if fetched else 0
+            if not exact and not EXACT and found < min(n_dense, expected):
+                # The HNSW walk came back short: the graph still holds many rows deleted or rewritten since the
+                # last VACUUM (pgvector skips them, and may not reach the live ones behind them), or iterative
+                # scans gave up on a filter rarer than estimated. Rank exactly instead: rare, and correct.
+                log.info("HNSW scan returned %d of %d passages; ranking exactly", found, min(n_dense, expected))
+                sql, sql_params = _candidates_sql(where, params, qv, n_dense, words, exact=True)
+                cursor.execute(f"{sql} {scoring}", [*sql_params, qv, list(df)])
+                fetched = cursor.fetchall()
+            rows = [(*row[:7], *_frequencies(row[7])) for row in fetched]
             ranked = _rank(rows, tokens, df, stats, qlang, k)
             if not ranked:
                 return []
@@ -415,6 +410,28 @@ class PgBackend:
             )
             for pid, key, ordinal, plang, city_id, score, dense, share in ranked
         ]
+
+
+def _candidates_sql(
+    where: str, params: list[Any], qv: str, n_dense: int, words: list[str], *, exact: bool
+) -> tuple[str, list[Any]]:
+    """The WITH clause naming the candidates: ``d`` the best ``n_dense`` passages by meaning (an HNSW walk with
+    iterative scans, or with ``exact`` every passage passing the filter ranked), ``c`` those and the passages
+    holding ``words``."""
+    # `where` holds only fixed clauses with %s placeholders (_where); every value is a parameter.
+    if exact:
+        dense = (f"f AS MATERIALIZED (SELECT id, embedding FROM matching_passage {where}), "  # noqa: S608
+                 "d AS MATERIALIZED (SELECT id FROM f ORDER BY embedding <#> %s::halfvec LIMIT %s)")
+    else:  # relaxed order (iterative scans) may return a few rows out of order: only the set is used
+        dense = (f"d AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
+                 "ORDER BY embedding <#> %s::halfvec LIMIT %s)")
+    values: list[Any] = [*params, qv, n_dense]
+    if not words:
+        return f"WITH {dense}, c AS (SELECT id FROM d)", values  # noqa: S608
+    lexical = (f"l AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
+               f"{'AND' if where else 'WHERE'} terms @@ %s::tsquery LIMIT %s)")
+    values += [*params, " | ".join(_quote(t) for t in words), LEXICAL_CANDIDATES]
+    return f"WITH {dense}, {lexical}, c AS (SELECT id FROM d UNION SELECT id FROM l)", values  # noqa: S608
 
 
 def _estimated_rows(cursor: Any, where: str, params: list[Any]) -> float:
