@@ -55,3 +55,19 @@ def test_api_parameters_keep_their_declared_types():
     assert {"integer", "null"} <= {t["type"] for t in schema["sdg"]["anyOf"]}
     assert schema["sort"]["enum"] == ["newest", "oldest", "title", "city", "updated"]
     assert query_schema(DirectoryFilters, membership="all")().membership == "all"  # the API's own default
+
+
+def test_a_select_reads_its_choices_once_per_form_and_again_for_the_next(reference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    def sector_queries(language: str) -> tuple[int, str]:
+        with translation.override(language), CaptureQueriesContext(connection) as queries:
+            rendered = str(PracticeFilters({}).form["sector"])
+        return sum('FROM "registry_sector"' in q["sql"] for q in queries.captured_queries), rendered
+
+    count, english = sector_queries("en")
+    assert count == 1 and "<option" in english  # rendering reads them twice: required attribute, then options
+    count, russian = sector_queries("ru")
+    assert count == 1 and russian != english  # a new form reads them again, in its reader's language

@@ -15,6 +15,7 @@ with the values of its facet links; filter methods convert them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
@@ -22,6 +23,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.choices import CallableChoiceIterator
 from ninja import Schema
 from pydantic import BaseModel, create_model
 
@@ -64,6 +66,16 @@ class ValueField(forms.ChoiceField):
         super().__init__(**kwargs)
         self.known, self.message, self.shown, self.normalise = known, message, shown, normalise
         self.default = default
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ValueField:
+        # Each form gets its fields by deep copy. Choices given as a callable (a query and a label per row) are
+        # read once per form: a select widget reads them twice when rendered (`use_required_attribute`, then its
+        # options), and they must not outlive the request (labels follow the reader's language).
+        result: ValueField = super().__deepcopy__(memo)
+        choices = getattr(self, "_choices", None)
+        if isinstance(choices, CallableChoiceIterator):
+            result.choices = functools.cache(choices.func)
+        return result
 
     def to_python(self, value: Any) -> str:
         text = "" if value in (None, "") else str(value).strip()
