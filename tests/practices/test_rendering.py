@@ -29,7 +29,7 @@ def reference(text: str) -> str:
 
 
 def test_a_reused_converter_renders_each_text_as_a_fresh_one_would() -> None:
-    rendering._render_cached.cache_clear()
+    rendering._render.cached.cache_clear()
     for _round in range(2):  # the second round is answered from the cache
         for text in TEXTS + list(reversed(TEXTS)):
             assert render_markdown(text) == reference(text)
@@ -38,16 +38,16 @@ def test_a_reused_converter_renders_each_text_as_a_fresh_one_would() -> None:
 
 
 def test_long_texts_are_rendered_but_not_kept() -> None:
-    rendering._render_cached.cache_clear()
+    rendering._render.cached.cache_clear()
     long_text = "word " * (rendering.CACHED_MAX_CHARS // 5 + 1)
     assert render_markdown(long_text) == reference(long_text)
-    assert rendering._render_cached.cache_info().currsize == 0
+    assert rendering._render.cached.cache_info().currsize == 0
     render_markdown("short")
-    assert rendering._render_cached.cache_info().currsize == 1
+    assert rendering._render.cached.cache_info().currsize == 1
 
 
 def test_threads_render_with_their_own_converters() -> None:
-    rendering._render_cached.cache_clear()
+    rendering._render.cached.cache_clear()
     results: dict[int, list[str]] = {}
 
     def work(n: int) -> None:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cityexchange.practices.rendering import CACHED_MAX_CHARS, CACHED_TEXTS, render_markdown
+from cityexchange.practices.rendering import kept_when_short, render_markdown
 
 from .tokenize import _STOPWORDS, _UNSPACED_RUN, _WORD, _clusters, normalise, script_of, tokenize
 
@@ -31,14 +30,10 @@ _STOP = frozenset().union(*_STOPWORDS.values())
 
 def plain_text(markdown: str) -> str:
     """The text of a Markdown fragment without any of its syntax."""
-    return _plain_cached(markdown) if len(markdown) <= CACHED_MAX_CHARS else _plain(markdown)
-
-
-@lru_cache(maxsize=CACHED_TEXTS)  # a pure function of the text, shown on every list (rendering.py)
-def _plain_cached(markdown: str) -> str:
     return _plain(markdown)
 
 
+@kept_when_short  # a pure function of the text, shown on every list
 def _plain(markdown: str) -> str:
     rendered = render_markdown(markdown)
     # One space where a block or a line ends, so paragraphs and table cells do not run together.

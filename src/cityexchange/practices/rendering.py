@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 
 import markdown as md
 import nh3
@@ -57,16 +58,24 @@ def _converter() -> md.Markdown:
     return converter
 
 
+def kept_when_short(render: Callable[[str], str]) -> Callable[[str], str]:
+    """``render`` (a pure function of a text) with its results for texts of at most CACHED_MAX_CHARS kept per
+    process; ``.cached`` is the lru_cache behind it."""
+    cached = lru_cache(maxsize=CACHED_TEXTS)(render)
+
+    @wraps(render)
+    def kept(text: str) -> str:
+        return cached(text) if len(text) <= CACHED_MAX_CHARS else render(text)
+
+    kept.cached = cached  # type: ignore[attr-defined]
+    return kept
+
+
 def render_markdown(text: str) -> str:
-    text = text or ""
-    return _render_cached(text) if len(text) <= CACHED_MAX_CHARS else _render(text)
+    return _render(text or "")
 
 
-@lru_cache(maxsize=CACHED_TEXTS)
-def _render_cached(text: str) -> str:
-    return _render(text)
-
-
+@kept_when_short
 def _render(text: str) -> str:
     html = _converter().reset().convert(_open_lists(text))
     return nh3.clean(
