@@ -222,6 +222,24 @@ def test_word_frequencies_read_back_from_the_tsvector_text(db, counts):
     assert dict(zip(lexemes, tfs, strict=True)) == counts
 
 
+@pytest.mark.parametrize("counts", [
+    {"bus": 2, "lane": 1, "x:y": 3, "公交": 4},  # read in one pass
+    {"it's": 1, "a\\b": 3, "bus": 2},  # a quote or a backslash: read by _frequencies
+])
+def test_bm25_read_from_the_tsvector_text_weighs_each_word_by_its_frequency(db, counts):
+    weights = {"bus": 1.5, "lane": 0.5, "x:y": 2.0, "公交": 1.0, "it's": 0.25, "a\\b": 3.0}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ts_filter(setweight(%s::tsvector, 'A', %s::text[]), '{a}')::text",
+                       [pg_index.tsvector_literal({**counts, "other": 5}), list(counts)])
+        text = cursor.fetchone()[0]
+    k1, b, length, avgdl = pg_index.BM25_K1, pg_index.BM25_B, 12.0, 10.0
+    norm = k1 * (1 - b + b * length / avgdl)
+    expected = sum(weights[t] * tf * (k1 + 1) / (tf + norm) for t, tf in counts.items())
+    got = pg_index._bm25([text, ""], [length, 3.0], weights, avgdl)
+    assert got[0] == pytest.approx(expected, rel=1e-5)
+    assert got[1] == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_passages_rewritten_many_times_before_vacuum_are_still_found():
     # Until VACUUM, the HNSW graph keeps every deleted or rewritten row; a practice indexed again and again leaves

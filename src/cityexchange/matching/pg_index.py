@@ -369,30 +369,19 @@ class PgBackend:
             # over the many rows the filter rejects (measured: docs/benchmarks-pgvector.md).
             exact = bool(where) and not EXACT and expected <= FILTERED_EXACT_MAX
             words = _selecting_words(df)
-            sql, sql_params = _candidates_sql(where, params, qv, n_dense, words, exact=exact)
-            # The candidates (by meaning, and by the query's telling words) scored in the same statement, each
-            # with its frequencies of the query's words: the query's lexemes marked with a weight and only those
-            # kept (both in C) leave a handful, sent as tsvector text and counted here. Unnesting a whole tsvector
-            # (~150 lexemes) per row cost ~0.3 ms, and unnesting the kept ones into arrays ~0.015 ms, the
-            # largest part of a search on 1,000 candidates.
-            scoring = (
-                "SELECT p.id, p.doc_key, p.ordinal, p.lang, p.city_id, -(p.embedding <#> %s::halfvec), p.length, "
-                "ts_filter(setweight(p.terms, 'A', %s::text[]), '{a}')::text, (SELECT count(*) FROM d) "
-                "FROM c JOIN matching_passage p ON p.id = c.id"
-            )
-            cursor.execute(f"{sql} {scoring}", [*sql_params, qv, list(df)])
+            sql, sql_params = _candidates_sql(where, params, qv, n_dense, words, list(df), exact=exact)
+            cursor.execute(sql, sql_params)
             fetched = cursor.fetchall()
-            found = fetched[0][8] if fetched else 0
+            found = sum(1 for row in fetched if row[8])
             if not exact and not EXACT and found < min(n_dense, expected):
                 # The HNSW walk came back short: the graph still holds many rows deleted or rewritten since the
                 # last VACUUM (pgvector skips them, and may not reach the live ones behind them), or iterative
                 # scans gave up on a filter rarer than estimated. Rank exactly instead: rare, and correct.
                 log.info("HNSW scan returned %d of %d passages; ranking exactly", found, min(n_dense, expected))
-                sql, sql_params = _candidates_sql(where, params, qv, n_dense, words, exact=True)
-                cursor.execute(f"{sql} {scoring}", [*sql_params, qv, list(df)])
+                sql, sql_params = _candidates_sql(where, params, qv, n_dense, words, list(df), exact=True)
+                cursor.execute(sql, sql_params)
                 fetched = cursor.fetchall()
-            rows = [(*row[:7], *_frequencies(row[7])) for row in fetched]
-            ranked = _rank(rows, tokens, df, stats, qlang, k)
+            ranked = _rank(fetched, tokens, df, stats, qlang, k)
             if not ranked:
                 return []
             cursor.execute("SELECT id, body FROM matching_passage WHERE id = ANY(%s)", [[r[0] for r in ranked]])
@@ -412,26 +401,39 @@ class PgBackend:
         ]
 
 
+# What a candidate row carries, in _rank's order: its meaning score (the centred cosine) and its frequencies of the
+# query's words: the query's lexemes marked with a weight and only those kept (both in C) leave a handful, sent as
+# tsvector text and counted in Python (_bm25). Unnesting a whole tsvector (~150 lexemes) per row cost ~0.3 ms, and
+# unnesting the kept ones into arrays ~0.015 ms, the largest part of a search on 1,000 candidates. The last column
+# tells the passages found by meaning (how far the HNSW walk went) from those found by words.
+_CANDIDATE = ("{p}id, {p}doc_key, {p}ordinal, {p}lang, {p}city_id, -({p}embedding <#> %s::halfvec), {p}length, "
+              "ts_filter(setweight({p}terms, 'A', %s::text[]), '{{a}}')::text, {dense}")
+
+
 def _candidates_sql(
-    where: str, params: list[Any], qv: str, n_dense: int, words: list[str], *, exact: bool
+    where: str, params: list[Any], qv: str, n_dense: int, words: list[str], query_words: list[str], *, exact: bool
 ) -> tuple[str, list[Any]]:
-    """The WITH clause naming the candidates: ``d`` the best ``n_dense`` passages by meaning (an HNSW walk with
-    iterative scans, or with ``exact`` every passage passing the filter ranked), ``c`` those and the passages
-    holding ``words``."""
+    """The candidates, each read once with what scoring needs (_CANDIDATE): ``d`` the best ``n_dense`` passages
+    by meaning (an HNSW walk with iterative scans, or with ``exact`` every passage passing the filter ranked),
+    then the passages holding ``words`` that are not among them (at most LEXICAL_CANDIDATES)."""
     # `where` holds only fixed clauses with %s placeholders (_where); every value is a parameter.
+    scored = [qv, query_words]
     if exact:
         dense = (f"f AS MATERIALIZED (SELECT id, embedding FROM matching_passage {where}), "  # noqa: S608
-                 "d AS MATERIALIZED (SELECT id FROM f ORDER BY embedding <#> %s::halfvec LIMIT %s)")
+                 "top AS (SELECT id FROM f ORDER BY embedding <#> %s::halfvec LIMIT %s), "
+                 f"d AS MATERIALIZED (SELECT {_CANDIDATE.format(p='p.', dense='true')} "
+                 "FROM top JOIN matching_passage p ON p.id = top.id)")
+        values: list[Any] = [*params, qv, n_dense, *scored]
     else:  # relaxed order (iterative scans) may return a few rows out of order: only the set is used
-        dense = (f"d AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
-                 "ORDER BY embedding <#> %s::halfvec LIMIT %s)")
-    values: list[Any] = [*params, qv, n_dense]
+        dense = (f"d AS MATERIALIZED (SELECT {_CANDIDATE.format(p='', dense='true')} "  # noqa: S608
+                 f"FROM matching_passage {where} ORDER BY embedding <#> %s::halfvec LIMIT %s)")
+        values = [*scored, *params, qv, n_dense]
     if not words:
-        return f"WITH {dense}, c AS (SELECT id FROM d)", values  # noqa: S608
-    lexical = (f"l AS MATERIALIZED (SELECT id FROM matching_passage {where} "  # noqa: S608
-               f"{'AND' if where else 'WHERE'} terms @@ %s::tsquery LIMIT %s)")
-    values += [*params, " | ".join(_quote(t) for t in words), LEXICAL_CANDIDATES]
-    return f"WITH {dense}, {lexical}, c AS (SELECT id FROM d UNION SELECT id FROM l)", values  # noqa: S608
+        return f"WITH {dense} SELECT * FROM d", values  # noqa: S608
+    lexical = (f"SELECT {_CANDIDATE.format(p='', dense='false')} FROM matching_passage {where} "  # noqa: S608
+               f"{'AND' if where else 'WHERE'} terms @@ %s::tsquery AND id NOT IN (SELECT id FROM d) LIMIT %s")
+    values += [*scored, *params, " | ".join(_quote(t) for t in words), LEXICAL_CANDIDATES]
+    return f"WITH {dense} SELECT * FROM d UNION ALL ({lexical})", values  # noqa: S608
 
 
 def _estimated_rows(cursor: Any, where: str, params: list[Any]) -> float:
@@ -516,6 +518,37 @@ def _where(filters: Mapping[str, Any] | None, exclude_city: int | None) -> tuple
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+# LexicalIndex's defaults.
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def _bm25(
+    filtered: list[str], lengths: list[float], term_weight: Mapping[str, float], avgdl: float
+) -> npt.NDArray[np.float32]:
+    """BM25 of each candidate from its tsvector text holding only the query's words (each word's positions are
+    1..tf, so its frequency is its number of positions), read and scored in one pass."""
+    k1, b = BM25_K1, BM25_B
+    out = np.zeros(len(filtered), np.float32)
+    for i, text in enumerate(filtered):
+        if not text:
+            continue
+        norm = k1 * (1.0 - b + b * lengths[i] / avgdl)
+        total = 0.0
+        if "\\" in text or "''" in text:  # a word holding a quote or a backslash: the careful reader
+            for term, tf in zip(*_frequencies(text), strict=True):
+                total += term_weight.get(term, 0.0) * tf / (tf + norm)
+        else:  # the usual case; the engine's tokens hold no spaces
+            for entry in text.split(" "):
+                quoted, colon, positions = entry.rpartition(":")
+                if not colon or not quoted.endswith("'"):  # a word stored without positions
+                    quoted, positions = entry, ""
+                tf = positions.count(",") + 1
+                total += term_weight.get(quoted[1:-1], 0.0) * tf / (tf + norm)
+        out[i] = total * (k1 + 1.0)
+    return out
+
+
 def _rank(
     rows: list[tuple[Any, ...]],
     tokens: Counter[str],
@@ -524,12 +557,13 @@ def _rank(
     qlang: str,
     k: int,
 ) -> list[tuple[int, str, int, str, int | None, float, float, float]]:
-    """The engine's fused score for each candidate passage; each document by its best passage; the top ``k``."""
+    """The engine's fused score for each candidate passage (rows as _CANDIDATE reads them); each document by its
+    best passage; the top ``k``."""
     n_passages = sum(p for _d, p, _l in stats.values()) or 1
     avgdl = (sum(length for _d, _p, length in stats.values()) / n_passages) or 1.0
     documents = sum(d for d, _p, _l in stats.values()) or 1
     same_language = stats.get(qlang, (0, 0, 0.0))[0] / documents
-    k1, b = 1.2, 0.75  # LexicalIndex's defaults
+    k1 = BM25_K1
 
     def idf(n: int) -> float:
         return math.log(1.0 + (n_passages - n + 0.5) / (n + 0.5))
@@ -538,11 +572,7 @@ def _rank(
     reference = sum(qtf * idf(df.get(t, 0)) * saturation_at_one for t, qtf in tokens.items())
     weight = CONFIG.fusion.lexical_weight * same_language
     term_weight = {t: tokens[t] * idf(n) for t, n in df.items()}  # once per word, not once per passage
-    bm25 = np.zeros(len(rows), np.float32)
-    for i, (*_row, length, lexemes, tfs) in enumerate(rows):
-        if lexemes:
-            norm = k1 * (1.0 - b + b * float(length) / avgdl)
-            bm25[i] = sum(term_weight[t] * tf * (k1 + 1.0) / (tf + norm) for t, tf in zip(lexemes, tfs, strict=True))
+    bm25 = _bm25([row[7] or "" for row in rows], [float(row[6]) for row in rows], term_weight, avgdl)
     shares = lexical_share(bm25, reference, CONFIG.fusion.lexical_cap).tolist()
     best: dict[str, tuple[int, str, int, str, int | None, float, float, float]] = {}
     for (pid, key, ordinal, plang, city_id, dense, *_rest), share in zip(rows, shares, strict=True):
