@@ -222,6 +222,25 @@ def test_word_frequencies_read_back_from_the_tsvector_text(db, counts):
     assert dict(zip(lexemes, tfs, strict=True)) == counts
 
 
+def test_a_long_passages_tokens_are_stored_uncompressed(db):
+    # Each search reads the tokens of every candidate; a compressed tsvector is decompressed on every read, most
+    # of a search's time when the candidates are long Thai or Chinese passages.
+    pg_index.BACKEND.reset()
+    text = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000))  # 3,000 Han characters: ~6,000 bigrams
+    doc = Doc("practice:77", "长文", text, "zh", {})
+    with transaction.atomic():
+        store.save_document(doc, _vectors(doc))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'matching_passage'::regclass "
+                       "AND attname = 'terms'")
+        assert cursor.fetchone()[0] == "e"
+        cursor.execute("SELECT max(pg_column_size(terms)), count(*) FILTER (WHERE pg_column_compression(terms) "
+                       "IS NOT NULL) FROM matching_passage WHERE doc_key = 'practice:77'")
+        largest, compressed = cursor.fetchone()
+    assert largest > 4000  # well above the 2 kB at which PostgreSQL compresses or moves a value
+    assert compressed == 0
+
+
 @pytest.mark.parametrize("counts", [
     {"bus": 2, "lane": 1, "x:y": 3, "公交": 4},  # read in one pass
     {"it's": 1, "a\\b": 3, "bus": 2},  # a quote or a backslash: read by _frequencies
