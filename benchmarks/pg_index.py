@@ -876,6 +876,13 @@ def report(data: dict[str, Any]) -> str:
                     text += (f"; a fresh worker's first answer {f['server']['first_answer_seconds']:.2f} s, its RSS "
                              f"{f['server']['worker_rss_mb']:.0f} MB")
                 lines += ["  " + text + ".", ""]
+            if "sizes" in f:
+                z = f["sizes"]
+                lines += [f"  {z['passages']:,} passages, {z['total_mb']:.0f} MB on disk (HNSW {z['hnsw_mb']:.0f} MB, "
+                          f"GIN {z['gin_mb']:.0f} MB, table {z['heap_mb']:.0f} MB).", ""]
+            if "indexing_per_second" in f:
+                rates = ", ".join(f"{n} worker(s) {v:.2f}" for n, v in f["indexing_per_second"].items())
+                lines += [f"  Indexing through the queue, practices per second: {rates}.", ""]
             for note in f.get("findings", []):
                 lines.append(f"  - {note['what']}: {note['figure']}")
             if f.get("findings"):
