@@ -55,14 +55,14 @@ test-sqlite: messages
 	$(PYTEST) -n 2 -q -m "not e2e"
 	$(PYTEST) -q -m e2e
 
-# The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path). Browser,
-# embedding-model and API contract (schemathesis, marker contract) tests exercise no database-specific code and run
-# once, in the SQLite pass.
+# The same suite on the real PostgreSQL, with Redis for cache and sessions (the scale-out path), the tests with the
+# real embedding model included (the search index is another one there: pgvector). Browser and API contract
+# (schemathesis, marker contract) tests exercise no database-specific code and run once, in the SQLite pass.
 test-postgres: messages
 	EMBEDDED_PG_PORT=$(PG_PORT) $(PY) -W ignore -m cityexchange.core.embedded_pg start
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not model and not restarts_db and not contract"
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -n 2 -q -m "not e2e and not restarts_db and not contract"
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -q -m "restarts_db"
 
 # Each benchmark stores its figures in benchmarks/results/<name>.json and writes its page in docs/ from them;
