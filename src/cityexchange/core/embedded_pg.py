@@ -87,7 +87,7 @@ def init() -> Path:
     with (pgdata / "postgresql.conf").open("a") as conf:
         # Test and benchmark settings: durable enough for fault tests (fsync stays on), fast enough for CI.
         # shared_buffers holds the search index of 100,000 practices (~1 GB with the HNSW graph): with 256 MB a
-        # search read a third of its pages from the OS cache (engine p50 32 → 22 ms, docs/benchmarks-pgvector.md);
+        # search read a third of its pages from the OS cache (engine p50 32 → 22 ms, docs/operations.md);
         # the memory is only taken as pages are read.
         conf.write(
             "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 200\n"
