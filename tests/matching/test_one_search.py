@@ -234,3 +234,27 @@ def test_lixo_finds_waste_sorting_written_in_english_and_russian(
     ids = _library_ids(client, q="lixo")
     assert set(ids[:2]) == {waste_en.pk, waste_ru.pk}
     assert ids == _api_ids(client, q="lixo")
+
+
+def test_the_search_api_reads_no_rows_its_results_do_not_carry(
+    bus_corpus: dict[str, Practice], client: Any, kazan_officer: Any
+) -> None:
+    # A result card's goals, key result and translations are read for the pages; the API's results carry none of
+    # them (four queries per search). An officer's results compare cities, which takes the practices' sectors.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    card_tables = ("practices_practicegoal", "practices_indicator", "practices_practicetranslation")
+    _api_ids(client, q="lending books")  # the in-process index (SQLite) loads what it holds on first use
+    for signed_in, sectors_read in ((False, False), (True, True)):
+        if signed_in:
+            client.force_login(kazan_officer)
+        with CaptureQueriesContext(connection) as queries:
+            ids = _api_ids(client, q="buses stuck in traffic jams")
+        assert ids
+        sql = " ".join(q["sql"] for q in queries.captured_queries)
+        assert not [t for t in card_tables if f'"{t}"' in sql]
+        assert ('"practices_practice_sectors"' in sql) == sectors_read
+    with CaptureQueriesContext(connection) as queries:
+        assert _page_ids(client, q="buses stuck in traffic jams") == ids
+    assert all(f'"{t}"' in " ".join(q["sql"] for q in queries.captured_queries) for t in card_tables)

@@ -105,7 +105,7 @@ def search_practices(request: HttpRequest, params: Query[SearchParams]) -> Any:
     filters = practice_filters(params.dict())  # the filter set the library and the search page share
     ids = list(user_city_ids(actor(request)).values_list("city_id", flat=True)[:1])
     viewer = City.objects.filter(pk=ids[0]).first() if ids else None
-    results = search.find(actor(request), filters, k=params.k, viewer_city=viewer)
+    results = search.find(actor(request), filters, k=params.k, viewer_city=viewer, related=())  # no cards
     return {**_counts(results), "results": [_hit(r) for r in results]}
 
 

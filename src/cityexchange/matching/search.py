@@ -56,15 +56,23 @@ def _clean_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (filters or {}).items() if k in FILTER_KEYS and v not in (None, "", [])}
 
 
-def _practices(user: Any, hits: list[Hit], limit: int | None = None) -> dict[int, Practice]:
-    """The practices of ``hits`` the user may see, with what a result card shows; with ``limit``, only the first
+# The related rows a result card shows (search page, library): sectors, goals, its key result and the approved
+# translation into the reader's language. The API's results carry none of them (sectors only to compare cities).
+CARD = ("sectors", "goals", "indicators", "translations")
+
+
+def _practices(
+    user: Any, hits: list[Hit], limit: int | None = None, related: tuple[str, ...] = CARD
+) -> dict[int, Practice]:
+    """The practices of ``hits`` the user may see, with the ``related`` rows; with ``limit``, only the first
     ``limit`` of them in the hits' order (more hits are asked of the engine than are shown, for those the user
     may not see), so related rows are read for the shown ones alone."""
     ids = [practice_id_of(h.id) for h in hits]
     qs = practices_visible_to(user).filter(pk__in=ids, status=Practice.Status.PUBLISHED)
     found = {p.pk: p for p in qs.select_related("city", "city__country", "language")}
     shown = [found[i] for i in ids if i in found][:limit]
-    prefetch_related_objects(shown, "sectors", "goals", "indicators", "translations")
+    if related:
+        prefetch_related_objects(shown, *related)
     return {p.pk: p for p in shown}
 
 
@@ -81,11 +89,18 @@ def city_sectors(city_ids: list[int]) -> dict[int, frozenset[str]]:
 
 
 def search(
-    user: Any, query: str, *, filters: dict[str, Any] | None = None, k: int = 20, viewer_city: City | None = None
+    user: Any,
+    query: str,
+    *,
+    filters: dict[str, Any] | None = None,
+    k: int = 20,
+    viewer_city: City | None = None,
+    related: tuple[str, ...] = CARD,
 ) -> list[Result]:
-    """Published practices in any language for a query in any language, best first, with why they matched."""
+    """Published practices in any language for a query in any language, best first, with why they matched; each
+    practice with its ``related`` rows (what a result card shows, by default)."""
     hits = store.search_hits(query, filters=_clean_filters(filters), k=k * 2)
-    practices = _practices(user, hits, limit=k)
+    practices = _practices(user, hits, limit=k, related=(*related, "sectors") if viewer_city else related)
     mine = city_record(viewer_city, city_sectors([viewer_city.pk])[viewer_city.pk]) if viewer_city else None
     results = []
     for hit in hits:
@@ -105,10 +120,17 @@ def search(
     return results
 
 
-def find(user: Any, filters: PracticeFilters, *, k: int = 20, viewer_city: City | None = None) -> list[Result]:
+def find(
+    user: Any,
+    filters: PracticeFilters,
+    *,
+    k: int = 20,
+    viewer_city: City | None = None,
+    related: tuple[str, ...] = CARD,
+) -> list[Result]:
     """The one search behind the practice library, the search page and the API: the query and the shared
     filters (`filters.py`) through the engine, strong matches first, then possible ones."""
-    results = search(user, filters.q, filters=engine_filters(filters), k=k, viewer_city=viewer_city)
+    results = search(user, filters.q, filters=engine_filters(filters), k=k, viewer_city=viewer_city, related=related)
     strong, possible = strong_and_possible(results)
     return strong + possible
 
