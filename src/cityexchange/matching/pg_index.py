@@ -454,21 +454,10 @@ _TSVECTOR_ESCAPE = re.compile(r"''|\\(.)", re.S)
 
 
 def _frequencies(tsvector: str) -> tuple[list[str], list[int]]:
-    """The lexemes of a tsvector's text form and how often each occurs (its number of positions)."""
+    """The lexemes of a tsvector's text form and how often each occurs (its number of positions), whatever the
+    words hold; `_bm25` reads the usual texts (no quote or backslash in any word) itself, in one pass."""
     lexemes: list[str] = []
     tfs: list[int] = []
-    if not tsvector:
-        return lexemes, tfs
-    if "\\" not in tsvector and "''" not in tsvector:  # the usual case: no quote or backslash in any word
-        for entry in tsvector.split(" "):  # the engine's tokens hold no spaces
-            if entry.endswith("'"):  # a word stored without positions
-                lexemes.append(entry[1:-1])
-                tfs.append(1)
-                continue
-            quoted, _, positions = entry.rpartition(":")
-            lexemes.append(quoted[1:-1])
-            tfs.append(positions.count(",") + 1)
-        return lexemes, tfs
     for match in _TSVECTOR_ENTRY.finditer(tsvector):
         lexemes.append(_TSVECTOR_ESCAPE.sub(lambda m: m.group(1) if m.group(1) is not None else "'", match[1]))
         tfs.append(match[2].count(",") + 1 if match[2] else 1)

@@ -28,13 +28,9 @@ _SPACES = re.compile(r"\s+")
 _STOP = frozenset().union(*_STOPWORDS.values())
 
 
+@kept_when_short  # a pure function of the text, shown on every list
 def plain_text(markdown: str) -> str:
     """The text of a Markdown fragment without any of its syntax."""
-    return _plain(markdown)
-
-
-@kept_when_short  # a pure function of the text, shown on every list
-def _plain(markdown: str) -> str:
     rendered = render_markdown(markdown)
     # One space where a block or a line ends, so paragraphs and table cells do not run together.
     rendered = re.sub(r"</(p|li|h\d|td|th|tr|blockquote|pre)>|<br\s*/?>", " ", rendered)
